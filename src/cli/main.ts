@@ -1,0 +1,237 @@
+import { Command, CommanderError, Option } from 'commander';
+import { runFit, type FitOptions } from '../commands/fit.js';
+import { INIT_METHODS, COVARIANCE_TYPES } from '../engine/types.js';
+import { removePendingTemporaries } from '../io/write-output.js';
+import { SCALE_METHODS } from '../io/scaling.js';
+import { SUMMARY_FORMATS } from '../present/summary.js';
+import {
+  choiceParser,
+  collect,
+  parseComponents,
+  parseCovariance,
+  parseInit,
+  parseNonNegativeNumber,
+  parsePositiveInteger,
+  parsePositiveNumber,
+  parseSeed,
+} from './option-parsers.js';
+import { describeFailure, EXIT_OK, EXIT_USAGE } from './report-error.js';
+import type { CommandIo } from './terminal.js';
+import { UsageError } from './usage-error.js';
+import { TOOL_VERSION } from './version.js';
+
+/** Defaults chosen for agreement with scikit-learn and mclust optima; see README. */
+export const DEFAULTS = {
+  nInit: 20,
+  maxIter: 1000,
+  tol: 1e-8,
+  regCovar: 1e-6,
+  seed: 0,
+} as const;
+
+const FIT_EXAMPLES = `
+Examples (the Mall Customers data ships in fixtures/):
+  $ gmm fit fixtures/mall_customers.csv --cols income,score -k 5
+  $ gmm fit fixtures/mall_customers.csv --cols income,score --profile gender,age --out-dir out
+  $ gmm fit fixtures/mall_customers.csv --cols income,score -k 2..8 --covariance diag
+  $ cat fixtures/mall_customers.csv | gmm fit - --cols income,score -k 5 --labels - > labelled.csv
+
+Columns are named by exact header, 1-based number, or a case-insensitive fragment
+matching one header ("income" → "Annual Income (k$)"). BIC, AIC and ICL are
+"lower is better" (scikit-learn's sign); mclust prints BIC with the opposite sign.
+Exit codes: 0 success, 1 data or numeric failure, 2 usage error.`;
+
+const PROGRAM_EXAMPLES = `
+Examples:
+  $ gmm fit fixtures/mall_customers.csv --cols income,score -k 5
+  $ gmm fit fixtures/mall_customers.csv --cols income,score --out-dir out
+  $ gmm fit --help`;
+
+/** Which input a command reads: the file argument, or piped standard input. */
+function inputFile(file: string | undefined): string {
+  if (file !== undefined) return file;
+  if (process.stdin.isTTY) {
+    throw new UsageError(
+      'no input: give a CSV file, or - to read standard input',
+      'e.g. gmm fit fixtures/mall_customers.csv',
+    );
+  }
+  return '-';
+}
+
+function buildProgram(io: CommandIo, state: { command: string; verbose: boolean }): Command {
+  const program = new Command('gmm')
+    .description('Segment the rows of a table with Gaussian mixture models.')
+    .version(TOOL_VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', PROGRAM_EXAMPLES)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined,
+    });
+
+  program
+    .command('fit')
+    .description('fit a Gaussian mixture (or choose K by BIC) and describe the segments')
+    .argument('[file]', 'CSV file, or - for standard input (default: piped stdin)')
+    .option(
+      '-c, --cols <list>',
+      'columns to model: header, 1-based number or unique fragment, comma-separated (default: numeric columns except an id)',
+      collect,
+    )
+    .addOption(
+      new Option(
+        '-k, --components <k>',
+        'number of segments: a number, a range 2..8, or auto (1..10, lowest BIC)',
+      )
+        .default(parseComponents('auto'), 'auto')
+        .argParser(parseComponents),
+    )
+    .addOption(
+      new Option(
+        '--covariance <type>',
+        `covariance structure: ${COVARIANCE_TYPES.join(', ')} (or mclust VVV, EEE, VVI, VII)`,
+      )
+        .default('full')
+        .argParser(parseCovariance),
+    )
+    .addOption(
+      new Option('--scale <method>', `column scaling before fitting: ${SCALE_METHODS.join(', ')}`)
+        .default('standard')
+        .argParser(choiceParser(SCALE_METHODS)),
+    )
+    .addOption(
+      new Option(
+        '--init <method>',
+        `how each start is seeded: ${INIT_METHODS.join(', ')} (mixed alternates kmeans++, random-from-data and random)`,
+      )
+        .default('mixed')
+        .argParser(parseInit),
+    )
+    .addOption(
+      new Option('--n-init <n>', 'EM starts; the best log-likelihood is kept')
+        .default(DEFAULTS.nInit)
+        .argParser(parsePositiveInteger),
+    )
+    .addOption(
+      new Option('--max-iter <n>', 'EM iterations per start at most')
+        .default(DEFAULTS.maxIter)
+        .argParser(parsePositiveInteger),
+    )
+    .addOption(
+      new Option('--tol <x>', 'stop when |Δℓ|/(1+|ℓ|) < tol')
+        .default(DEFAULTS.tol)
+        .argParser(parsePositiveNumber),
+    )
+    .addOption(
+      new Option('--reg-covar <x>', 'added to covariance diagonals, in scaled units')
+        .default(DEFAULTS.regCovar)
+        .argParser(parseNonNegativeNumber),
+    )
+    .addOption(
+      new Option('--seed <n>', 'seed of every random draw')
+        .default(DEFAULTS.seed)
+        .argParser(parseSeed),
+    )
+    .addOption(
+      new Option('--missing <policy>', 'a row with an empty or NA modelled cell: error, or drop it')
+        .default('error')
+        .argParser(choiceParser(['error', 'drop'] as const)),
+    )
+    .option(
+      '--profile <list>',
+      'columns described per segment but not modelled (e.g. gender,age)',
+      collect,
+    )
+    .option('-o, --out-dir <dir>', 'write segments.csv, model.json and plot.svg there')
+    .option(
+      '--labels <file>',
+      'labelled CSV: input columns + segment, p_1..p_K, certainty (- = stdout)',
+    )
+    .option('--model <file>', 'model JSON (- = stdout)')
+    .option('--plot <file>', 'SVG scatter with 1σ/2σ ellipses (- = stdout)')
+    .option('--plot-cols <list>', 'the two modelled columns to plot (default: the first two)')
+    .addOption(
+      new Option('--format <format>', `summary format: ${SUMMARY_FORMATS.join(', ')}`)
+        .default('table')
+        .argParser(choiceParser(SUMMARY_FORMATS)),
+    )
+    .option('-q, --quiet', 'no notes on stderr (warnings still show)', false)
+    .option('--verbose', 'show the stack trace of an unexpected error', false)
+    .addHelpText('after', FIT_EXAMPLES)
+    .hook('preAction', (command) => {
+      state.verbose = Boolean(command.opts().verbose);
+    })
+    .action(async (file: string | undefined, options: FitOptions) => {
+      await runFit(inputFile(file), options, io);
+    });
+
+  for (const command of program.commands) {
+    command
+      .exitOverride()
+      .showSuggestionAfterError(true)
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        writeErr: (text) => io.stderr.write(text),
+        outputError: () => undefined,
+      });
+  }
+  program.hook('preSubcommand', (_, sub) => {
+    state.command = sub.name();
+  });
+  return program;
+}
+
+/** Commander's own error text ("error: unknown option '--x'\n(Did you mean --y?)") as message + hint. */
+function commanderUsageError(error: CommanderError, command: string): UsageError {
+  const [first, ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const suggestion = rest.join(' ').trim();
+  const help = command === '' ? 'gmm --help' : `gmm ${command} --help`;
+  return new UsageError(
+    first,
+    suggestion !== '' ? `${suggestion.replace(/^\(|\)$/g, '')}; see ${help}` : `see ${help}`,
+  );
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  // A closed pipe downstream (gmm … | head) is a normal end, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+  });
+  const state = { command: '', verbose: argv.includes('--verbose') };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.exitCode === 0 ||
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version'
+      ) {
+        process.exitCode = EXIT_OK;
+        return;
+      }
+      if (error.code === 'commander.help') {
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const failure = describeFailure(
+        state.command,
+        commanderUsageError(error, state.command),
+        state.verbose,
+      );
+      io.stderr.write(failure.text);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    removePendingTemporaries();
+    const failure = describeFailure(state.command, error, state.verbose);
+    io.stderr.write(failure.text);
+    process.exitCode = failure.exitCode;
+  }
+}

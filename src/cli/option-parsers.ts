@@ -1,0 +1,100 @@
+import { InvalidArgumentError } from 'commander';
+import {
+  COVARIANCE_TYPES,
+  INIT_METHODS,
+  MCLUST_NAMES,
+  type CovarianceType,
+} from '../engine/types.js';
+
+/** -k: one K, or the list of K a sweep tries. */
+export type ComponentsSpec =
+  | { readonly kind: 'fixed'; readonly nComponents: number }
+  | { readonly kind: 'sweep'; readonly candidates: readonly number[]; readonly text: string };
+
+export const AUTO_COMPONENTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+const MAX_COMPONENTS = 1000;
+
+export function parseComponents(text: string): ComponentsSpec {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'auto') return { kind: 'sweep', candidates: [...AUTO_COMPONENTS], text: 'auto' };
+  const single = /^\d+$/.exec(trimmed);
+  if (single) {
+    const k = Number(trimmed);
+    if (k < 1 || k > MAX_COMPONENTS) {
+      throw new InvalidArgumentError(`K must be between 1 and ${MAX_COMPONENTS}.`);
+    }
+    return { kind: 'fixed', nComponents: k };
+  }
+  const range = /^(\d+)\s*(?:\.\.|-|:)\s*(\d+)$/.exec(trimmed);
+  if (range) {
+    const low = Number(range[1]);
+    const high = Number(range[2]);
+    if (low < 1 || high < low || high > MAX_COMPONENTS) {
+      throw new InvalidArgumentError(`a range of K must run upwards from 1 or more, e.g. 2..8.`);
+    }
+    return {
+      kind: 'sweep',
+      candidates: Array.from({ length: high - low + 1 }, (_, i) => low + i),
+      text: `${low}..${high}`,
+    };
+  }
+  throw new InvalidArgumentError('give a number (5), a range (2..8) or auto.');
+}
+
+/** A choice among names; mclust's structure names are accepted for covariance types. */
+export function choiceParser<T extends string>(
+  choices: readonly T[],
+  aliases: Record<string, T> = {},
+) {
+  return (text: string): T => {
+    const lowered = text.trim().toLowerCase();
+    const found = choices.find((c) => c === lowered) ?? aliases[text.trim().toUpperCase()];
+    if (found === undefined)
+      throw new InvalidArgumentError(`choose one of: ${choices.join(', ')}.`);
+    return found;
+  };
+}
+
+const MCLUST_ALIASES = Object.fromEntries(
+  COVARIANCE_TYPES.map((type) => [MCLUST_NAMES[type], type]),
+) as Record<string, CovarianceType>;
+
+export const parseCovariance = choiceParser(COVARIANCE_TYPES, MCLUST_ALIASES);
+export const parseInit = choiceParser(INIT_METHODS);
+
+export function parsePositiveInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError('give a whole number of 1 or more.');
+  }
+  return value;
+}
+
+export function parseSeed(text: string): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new InvalidArgumentError('give a whole number of 0 or more.');
+  }
+  return value;
+}
+
+export function parsePositiveNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError('give a number greater than 0, e.g. 1e-6.');
+  }
+  return value;
+}
+
+export function parseNonNegativeNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError('give a number of 0 or more, e.g. 1e-6.');
+  }
+  return value;
+}
+
+/** Repeatable list options (--cols a,b --cols c): values collected in order. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

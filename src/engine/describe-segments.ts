@@ -1,0 +1,125 @@
+/**
+ * Per-segment descriptions for the summary: sizes, certainty, plain-words labels, and
+ * profiles of columns that were not modelled. Pure; segment k is component k (0-based).
+ */
+
+export interface SegmentStats {
+  /** Rows whose most likely component is this one. */
+  readonly count: number;
+  readonly share: number;
+  /** Mean, over those rows, of their largest membership probability. */
+  readonly meanCertainty: number;
+}
+
+/** labels: n (0-based components), certainty: n. */
+export function segmentStats(
+  labels: Int32Array,
+  certainty: Float64Array,
+  nComponents: number,
+): SegmentStats[] {
+  const counts = new Float64Array(nComponents);
+  const certaintySums = new Float64Array(nComponents);
+  for (let i = 0; i < labels.length; i++) {
+    counts[labels[i]] += 1;
+    certaintySums[labels[i]] += certainty[i];
+  }
+  return Array.from({ length: nComponents }, (_, k) => ({
+    count: counts[k],
+    share: counts[k] / labels.length,
+    meanCertainty: counts[k] > 0 ? certaintySums[k] / counts[k] : Number.NaN,
+  }));
+}
+
+/** How far (in standard deviations of the whole column) a mean must sit to be "high" or "low". */
+const LEVEL_THRESHOLD = 0.5;
+const STRONG_THRESHOLD = 1.5;
+/** Labels name at most this many columns: the ones where the segment stands out most. */
+const MAX_LABEL_TERMS = 3;
+
+/**
+ * "high income · low score": each column's level from z = (μₖⱼ − column mean) / column sd.
+ * zScores: K×d. With more than MAX_LABEL_TERMS columns, only the most distinctive are named.
+ */
+export function segmentLabels(
+  zScores: Float64Array,
+  nComponents: number,
+  shortNames: readonly string[],
+): string[] {
+  const d = shortNames.length;
+  return Array.from({ length: nComponents }, (_, k) => {
+    let columns = Array.from({ length: d }, (_, j) => j);
+    if (d > MAX_LABEL_TERMS) {
+      columns = columns
+        .sort((a, b) => Math.abs(zScores[k * d + b]) - Math.abs(zScores[k * d + a]) || a - b)
+        .slice(0, MAX_LABEL_TERMS)
+        .sort((a, b) => a - b);
+    }
+    return columns.map((j) => `${levelWord(zScores[k * d + j])} ${shortNames[j]}`).join(' · ');
+  });
+}
+
+function levelWord(z: number): string {
+  if (z >= STRONG_THRESHOLD) return 'very high';
+  if (z >= LEVEL_THRESHOLD) return 'high';
+  if (z <= -STRONG_THRESHOLD) return 'very low';
+  if (z <= -LEVEL_THRESHOLD) return 'low';
+  return 'mid';
+}
+
+/** The short name a label uses: "Annual Income (k$)" → "annual income". */
+export function shortColumnName(name: string): string {
+  const short = name
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+    .replace(/[_\s]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return short === '' ? name.trim().toLowerCase() : short;
+}
+
+/** A numeric profile column: per-segment mean over rows with a value (NaN = missing). */
+export function profileMeans(
+  labels: Int32Array,
+  values: Float64Array,
+  nComponents: number,
+): number[] {
+  const sums = new Float64Array(nComponents);
+  const counts = new Float64Array(nComponents);
+  for (let i = 0; i < labels.length; i++) {
+    if (Number.isNaN(values[i])) continue;
+    sums[labels[i]] += values[i];
+    counts[labels[i]] += 1;
+  }
+  return Array.from(sums, (sum, k) => (counts[k] > 0 ? sum / counts[k] : Number.NaN));
+}
+
+export interface CategoryShare {
+  readonly category: string;
+  readonly share: number;
+}
+
+/**
+ * A categorical profile column: per segment, each category's share of the rows,
+ * largest first (ties by name). Missing values ("") are a category of their own only
+ * if present.
+ */
+export function profileShares(
+  labels: Int32Array,
+  categories: readonly string[],
+  nComponents: number,
+): CategoryShare[][] {
+  const counts = Array.from({ length: nComponents }, () => new Map<string, number>());
+  const totals = new Float64Array(nComponents);
+  for (let i = 0; i < labels.length; i++) {
+    const map = counts[labels[i]];
+    map.set(categories[i], (map.get(categories[i]) ?? 0) + 1);
+    totals[labels[i]] += 1;
+  }
+  return counts.map((map, k) =>
+    [...map.entries()]
+      .map(([category, count]) => ({ category, share: count / totals[k] }))
+      .sort(
+        (a, b) =>
+          b.share - a.share || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+      ),
+  );
+}

@@ -1,0 +1,160 @@
+import { columnVariances, findCollapse } from './collapse.js';
+import { createResponsibilitySums, expectationStep } from './e-step.js';
+import { initialResponsibilities } from './initialize.js';
+import { estimateGaussianParameters } from './m-step.js';
+import { NumericError } from './numeric-error.js';
+import { componentOrder, permuteComponents } from './order-components.js';
+import { computePrecisionFactors } from './precision.js';
+import { Random } from './random.js';
+import {
+  COVARIANCE_TYPES,
+  type CovarianceType,
+  type DataMatrix,
+  type InitMethod,
+  type MixtureParameters,
+  type StartMethod,
+  startMethod,
+} from './types.js';
+
+export interface EmSettings {
+  readonly nComponents: number;
+  readonly covarianceType: CovarianceType;
+  readonly init: InitMethod;
+  /** Starts; the best final log-likelihood is kept. */
+  readonly nInit: number;
+  readonly maxIter: number;
+  /** EM stops when |Δℓ| / (1 + |ℓ|) < tol. */
+  readonly tol: number;
+  readonly regCovar: number;
+  readonly seed: number;
+}
+
+/** How one start ended: a solution, or the reason it was rejected. */
+export interface StartOutcome {
+  readonly start: number;
+  readonly logLikelihood: number | undefined;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly failure: string | undefined;
+}
+
+export interface MixtureFit {
+  /** Components in segment order (largest weight first). */
+  readonly parameters: MixtureParameters;
+  readonly logLikelihood: number;
+  /** ℓ after each EM iteration of the chosen start; never decreases (up to rounding). */
+  readonly trajectory: number[];
+  readonly iterations: number;
+  readonly converged: boolean;
+  /** 0-based index of the chosen start. */
+  readonly bestStart: number;
+  readonly starts: StartOutcome[];
+}
+
+interface StartResult {
+  readonly parameters: MixtureParameters;
+  readonly trajectory: number[];
+  readonly converged: boolean;
+}
+
+/**
+ * Fits a Gaussian mixture by EM from `nInit` starts and keeps the best log-likelihood.
+ * A start that becomes singular or collapses (see findCollapse) is rejected; when
+ * every start is, throws NumericError. Each start draws from its own random stream
+ * (seed, K, covariance type, start), so the result does not depend on run order.
+ */
+export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
+  const variances = columnVariances(data.values, data.nSamples, data.nFeatures);
+  const starts: StartOutcome[] = [];
+  let best: StartResult | undefined;
+  let bestStart = -1;
+  for (let start = 0; start < settings.nInit; start++) {
+    const random = new Random(
+      settings.seed,
+      settings.nComponents,
+      COVARIANCE_TYPES.indexOf(settings.covarianceType),
+      start,
+    );
+    let result: StartResult;
+    try {
+      result = runStart(data, settings, startMethod(settings.init, start), random);
+    } catch (error) {
+      if (!(error instanceof NumericError)) throw error;
+      starts.push({
+        start,
+        logLikelihood: undefined,
+        iterations: 0,
+        converged: false,
+        failure: error.message,
+      });
+      continue;
+    }
+    const logLikelihood = result.trajectory[result.trajectory.length - 1];
+    const iterations = result.trajectory.length;
+    const failure = findCollapse(result.parameters, data.nSamples, variances);
+    starts.push({ start, logLikelihood, iterations, converged: result.converged, failure });
+    if (failure !== undefined) continue;
+    if (best === undefined || logLikelihood > best.trajectory[best.trajectory.length - 1]) {
+      best = result;
+      bestStart = start;
+    }
+  }
+  if (best === undefined) {
+    const reasons = [...new Set(starts.map((s) => s.failure))].slice(0, 2).join('; ');
+    throw new NumericError(
+      `no usable fit with ${settings.nComponents} components: every one of ${settings.nInit} starts collapsed or became singular (${reasons})`,
+      'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag',
+    );
+  }
+  const parameters = permuteComponents(best.parameters, componentOrder(best.parameters));
+  return {
+    parameters,
+    logLikelihood: best.trajectory[best.trajectory.length - 1],
+    trajectory: best.trajectory,
+    iterations: best.trajectory.length,
+    converged: best.converged,
+    bestStart,
+    starts,
+  };
+}
+
+/**
+ * One EM run: M-step from the initial memberships, then E/M until the relative
+ * change of ℓ falls below tol. The loop ends on an E-step, so the returned
+ * parameters are the ones whose ℓ is last in the trajectory.
+ */
+function runStart(
+  data: DataMatrix,
+  settings: EmSettings,
+  method: StartMethod,
+  random: Random,
+): StartResult {
+  const { nComponents, covarianceType, regCovar, maxIter, tol } = settings;
+  const resp = initialResponsibilities(data, nComponents, method, random);
+  const sums = createResponsibilitySums(nComponents, data.nFeatures);
+  const trajectory: number[] = [];
+  let parameters = estimateGaussianParameters(data, resp, nComponents, covarianceType, regCovar);
+  let converged = false;
+  for (let iteration = 1; ; iteration++) {
+    const factors = computePrecisionFactors(parameters);
+    const logLikelihood = expectationStep(data, factors, resp, sums);
+    trajectory.push(logLikelihood);
+    if (iteration > 1) {
+      const previous = trajectory[iteration - 2];
+      if (Math.abs(logLikelihood - previous) / (1 + Math.abs(logLikelihood)) < tol) {
+        converged = true;
+        break;
+      }
+    }
+    if (iteration >= maxIter) break;
+    parameters = estimateGaussianParameters(
+      data,
+      resp,
+      nComponents,
+      covarianceType,
+      regCovar,
+      sums,
+    );
+  }
+  return { parameters, trajectory, converged };
+}

@@ -1,0 +1,78 @@
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { NumericError } from './numeric-error.js';
+import type { MixtureParameters } from './types.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/**
+ * What the E-step needs of each component, computed once per iteration.
+ * With Σₖ = Lₖ Lₖᵀ and Wₖ = Lₖ⁻¹ (lower triangular), the Mahalanobis term is
+ * ‖Wₖ x − Wₖ μₖ‖², and log N(x | μₖ, Σₖ) = logNormₖ − ½‖·‖².
+ * (Wₖᵀ is scikit-learn's `precisions_cholesky_`.)
+ */
+export interface PrecisionFactors {
+  readonly nComponents: number;
+  readonly nFeatures: number;
+  /** K×d×d, Wₖ lower triangular (upper part zero). */
+  readonly invChol: Float64Array;
+  /** K×d, Wₖ μₖ. */
+  readonly shift: Float64Array;
+  /** K, −d/2 log 2π + Σⱼ log Wₖ[j,j] (= −½ log|2πΣₖ|). */
+  readonly logNorm: Float64Array;
+  /** K, logNormₖ + log πₖ: the constant part of log πₖ N(x | μₖ, Σₖ). */
+  readonly logWeightedNorm: Float64Array;
+}
+
+/**
+ * Cholesky of each covariance (ml-matrix, d×d) and the inverse of its factor.
+ * Throws NumericError naming the component when a covariance is not positive definite.
+ */
+export function computePrecisionFactors(parameters: MixtureParameters): PrecisionFactors {
+  const { nComponents, nFeatures: d, weights, means, covariances } = parameters;
+  const invChol = new Float64Array(nComponents * d * d);
+  const shift = new Float64Array(nComponents * d);
+  const logNorm = new Float64Array(nComponents);
+  const logWeightedNorm = new Float64Array(nComponents);
+  const matrix = new Matrix(d, d);
+  for (let k = 0; k < nComponents; k++) {
+    const offset = k * d * d;
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < d; b++) matrix.set(a, b, covariances[offset + a * d + b]);
+    }
+    const cholesky = new CholeskyDecomposition(matrix);
+    if (!cholesky.isPositiveDefinite()) {
+      throw new NumericError(`the covariance of component ${k + 1} is not positive definite`);
+    }
+    const lower = cholesky.lowerTriangularMatrix;
+    invertLowerTriangular(lower, invChol, offset, d);
+    let logDet = 0;
+    for (let j = 0; j < d; j++) {
+      const diagonal = invChol[offset + j * d + j];
+      if (!(diagonal > 0) || !Number.isFinite(diagonal)) {
+        throw new NumericError(`the covariance of component ${k + 1} is singular`);
+      }
+      logDet += Math.log(diagonal);
+      let s = 0;
+      for (let a = 0; a <= j; a++) s += invChol[offset + j * d + a] * means[k * d + a];
+      shift[k * d + j] = s;
+    }
+    logNorm[k] = -0.5 * d * LOG_2PI + logDet;
+    logWeightedNorm[k] = logNorm[k] + Math.log(weights[k]);
+  }
+  return { nComponents, nFeatures: d, invChol, shift, logNorm, logWeightedNorm };
+}
+
+/** Forward substitution column by column: out[offset..] = L⁻¹ (row-major d×d). */
+function invertLowerTriangular(lower: Matrix, out: Float64Array, offset: number, d: number): void {
+  for (let col = 0; col < d; col++) {
+    for (let row = 0; row < d; row++) {
+      if (row < col) {
+        out[offset + row * d + col] = 0;
+        continue;
+      }
+      let s = row === col ? 1 : 0;
+      for (let a = col; a < row; a++) s -= lower.get(row, a) * out[offset + a * d + col];
+      out[offset + row * d + col] = s / lower.get(row, row);
+    }
+  }
+}

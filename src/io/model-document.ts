@@ -1,0 +1,71 @@
+import type { Scaler } from './scaling.js';
+
+/** The model file (DESIGN.md, "Model JSON"). Bump MODEL_VERSION on any incompatible change. */
+export const MODEL_FORMAT = 'gmm-model';
+export const MODEL_VERSION = 1;
+
+export interface ComponentDocument {
+  readonly segment: number;
+  readonly label: string;
+  readonly weight: number;
+  /** Scaled units. */
+  readonly mean: number[];
+  readonly covariance: number[][];
+  /** Original units. */
+  readonly meanOriginal: number[];
+  readonly covarianceOriginal: number[][];
+}
+
+export interface FitDocument {
+  readonly logLikelihood: number;
+  readonly logLikelihoodOriginal: number;
+  readonly bic: number;
+  readonly aic: number;
+  readonly icl: number;
+  readonly criteriaSign: string;
+  readonly nParameters: number;
+  readonly nSamples: number;
+  readonly nDropped: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly nInit: number;
+  readonly bestStart: number;
+  readonly init: string;
+  readonly seed: number;
+  readonly tol: number;
+  readonly maxIter: number;
+  readonly regCovar: number;
+  readonly logLikelihoodTrajectory: number[];
+}
+
+export interface SelectionEntry {
+  readonly nComponents: number;
+  readonly covarianceType: string;
+  readonly logLikelihood: number | null;
+  readonly bic: number | null;
+  readonly failure: string | null;
+}
+
+export interface ModelDocument {
+  readonly format: typeof MODEL_FORMAT;
+  readonly version: typeof MODEL_VERSION;
+  readonly columns: string[];
+  readonly scaler: Scaler;
+  readonly covarianceType: string;
+  readonly components: ComponentDocument[];
+  readonly fit: FitDocument;
+  /** Present when K was chosen by a sweep (-k auto or a range). */
+  readonly selection?: { readonly criterion: string; readonly candidates: SelectionEntry[] };
+  readonly tool: { readonly name: string; readonly version: string };
+}
+
+/** d×d row-major → nested arrays, as the JSON stores matrices. */
+export function toNestedMatrix(values: ArrayLike<number>, d: number, offset = 0): number[][] {
+  return Array.from({ length: d }, (_, a) =>
+    Array.from({ length: d }, (_, b) => values[offset + a * d + b]),
+  );
+}
+
+export function serializeModel(document: ModelDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,97 @@
+/**
+ * The vega-lite spec of the segment scatter: points coloured by segment, each mean
+ * marked, and the 1σ and 2σ ellipses drawn as closed polylines. Fields are internal
+ * names (x, y, segment, ring, order, sigma); the user's column names appear only as
+ * titles and data values, where no character of theirs can break a field or expression.
+ */
+
+export interface ScatterPoint {
+  readonly x: number;
+  readonly y: number;
+  readonly segment: string;
+}
+
+export interface EllipseVertex extends ScatterPoint {
+  /** One id per drawn outline, e.g. "2-1σ". */
+  readonly ring: string;
+  readonly sigma: string;
+  readonly order: number;
+}
+
+export interface ScatterInput {
+  readonly title: string;
+  readonly subtitle: string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+  /** Legend entries in segment order, e.g. "1 · high income · low score". */
+  readonly segmentNames: readonly string[];
+  readonly points: readonly ScatterPoint[];
+  readonly ellipses: readonly EllipseVertex[];
+  readonly means: readonly ScatterPoint[];
+}
+
+const WIDTH = 640;
+const HEIGHT = 460;
+
+export function scatterSpec(input: ScatterInput): Record<string, unknown> {
+  const palette = input.segmentNames.length <= 10 ? 'tableau10' : 'category20';
+  const x = { field: 'x', type: 'quantitative', title: input.xTitle, scale: { zero: false } };
+  const y = { field: 'y', type: 'quantitative', title: input.yTitle, scale: { zero: false } };
+  const color = {
+    field: 'segment',
+    type: 'nominal',
+    title: 'segment',
+    scale: { domain: input.segmentNames, scheme: palette },
+    legend: { labelLimit: 360, symbolType: 'circle' },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: input.title, subtitle: input.subtitle, anchor: 'start' },
+    width: WIDTH,
+    height: HEIGHT,
+    background: 'white',
+    config: { aria: false, font: 'sans-serif', legend: { orient: 'right' } },
+    layer: [
+      {
+        data: { values: input.points },
+        mark: { type: 'circle', size: 28, opacity: 0.75 },
+        encoding: { x, y, color },
+      },
+      {
+        data: { values: input.ellipses },
+        mark: { type: 'line', strokeWidth: 1.6 },
+        encoding: {
+          x,
+          y,
+          color,
+          detail: { field: 'ring', type: 'nominal' },
+          order: { field: 'order', type: 'quantitative' },
+          strokeDash: {
+            field: 'sigma',
+            type: 'nominal',
+            title: 'ellipse',
+            scale: {
+              domain: ['1σ', '2σ'],
+              range: [
+                [1, 0],
+                [6, 4],
+              ],
+            },
+          },
+        },
+      },
+      {
+        data: { values: input.means },
+        mark: {
+          type: 'point',
+          shape: 'cross',
+          size: 220,
+          filled: true,
+          stroke: 'black',
+          strokeWidth: 1,
+        },
+        encoding: { x, y, color: { ...color, legend: null } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,172 @@
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import { formatCsvRow } from '../io/csv-format.js';
+import {
+  formatCriterion,
+  formatLogLikelihood,
+  formatPercent,
+  formatValue,
+  visibleText,
+} from './text.js';
+
+export type SummaryFormat = 'table' | 'json' | 'csv' | 'markdown';
+
+export const SUMMARY_FORMATS: readonly SummaryFormat[] = ['table', 'json', 'csv', 'markdown'];
+
+export type ProfileCell =
+  | { readonly kind: 'mean'; readonly value: number }
+  | { readonly kind: 'shares'; readonly shares: readonly { category: string; share: number }[] };
+
+export interface SegmentSummary {
+  readonly segment: number;
+  readonly label: string;
+  readonly count: number;
+  readonly share: number;
+  readonly weight: number;
+  /** Component mean of each modelled column, original units. */
+  readonly means: readonly number[];
+  readonly certainty: number;
+  readonly profiles: readonly ProfileCell[];
+}
+
+export interface SelectionSummary {
+  readonly criterion: string;
+  readonly candidates: readonly {
+    nComponents: number;
+    value: number | undefined;
+    failure: string | undefined;
+  }[];
+  readonly chosen: number;
+}
+
+/** Everything the summary shows; computed by the command, only laid out here. */
+export interface FitSummary {
+  readonly source: string;
+  readonly nSamples: number;
+  readonly nDropped: number;
+  readonly columns: readonly string[];
+  readonly profileColumns: readonly string[];
+  readonly nComponents: number;
+  readonly covarianceType: string;
+  readonly mclustName: string;
+  readonly logLikelihood: number;
+  readonly logLikelihoodOriginal: number;
+  readonly bic: number;
+  readonly aic: number;
+  readonly icl: number;
+  readonly nParameters: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly nInit: number;
+  readonly selection: SelectionSummary | undefined;
+  readonly segments: readonly SegmentSummary[];
+}
+
+export function renderSummary(
+  summary: FitSummary,
+  format: SummaryFormat,
+  chalk: ChalkInstance,
+): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(summary, null, 2)}\n`;
+    case 'csv':
+      return renderCsv(summary);
+    case 'markdown':
+      return renderMarkdown(summary);
+    case 'table':
+      return renderTable(summary, chalk);
+  }
+}
+
+function headerCells(summary: FitSummary): string[] {
+  return [
+    'segment',
+    'label',
+    'count',
+    'share',
+    ...summary.columns.map((c) => `mean ${c}`),
+    'certainty',
+    ...summary.profileColumns,
+  ];
+}
+
+function profileText(cell: ProfileCell): string {
+  if (cell.kind === 'mean') return formatValue(cell.value);
+  const shown = cell.shares.slice(0, 3).map((s) => `${s.category} ${formatPercent(s.share)}`);
+  if (cell.shares.length > 3) shown.push('…');
+  return shown.join(' · ');
+}
+
+function segmentCells(segment: SegmentSummary): string[] {
+  return [
+    String(segment.segment),
+    segment.label,
+    String(segment.count),
+    formatPercent(segment.share),
+    ...segment.means.map(formatValue),
+    formatValue(segment.certainty),
+    ...segment.profiles.map(profileText),
+  ];
+}
+
+/** The lines above the table: what was fitted, how well, and why this K. */
+function preamble(summary: FitSummary): string[] {
+  const lines: string[] = [];
+  const dropped =
+    summary.nDropped > 0 ? ` (${summary.nDropped} rows with a missing value dropped)` : '';
+  lines.push(
+    `${summary.source}: ${summary.nSamples} rows${dropped} · ${summary.columns.length} columns · ` +
+      `K=${summary.nComponents} · ${summary.covarianceType} covariance (mclust ${summary.mclustName})`,
+  );
+  if (summary.selection) {
+    const { criterion, candidates, chosen } = summary.selection;
+    const entries = candidates.map((c) =>
+      c.value === undefined
+        ? `K=${c.nComponents} failed`
+        : `K=${c.nComponents} ${formatCriterion(c.value)}${c.nComponents === chosen ? ' ←' : ''}`,
+    );
+    lines.push(`K chosen by lowest ${criterion.toUpperCase()}: ${entries.join(' · ')}`);
+  }
+  lines.push(
+    `log-likelihood ${formatLogLikelihood(summary.logLikelihood)} (scaled data), ` +
+      `${formatLogLikelihood(summary.logLikelihoodOriginal)} (original units) · ` +
+      `${summary.nParameters} parameters`,
+  );
+  lines.push(
+    `BIC ${formatCriterion(summary.bic)} · AIC ${formatCriterion(summary.aic)} · ICL ${formatCriterion(summary.icl)} ` +
+      `(lower is better, as in scikit-learn; mclust reports BIC = ${formatCriterion(-summary.bic)})`,
+  );
+  const status = summary.converged ? 'converged' : 'did NOT converge';
+  lines.push(`EM ${status} in ${summary.iterations} iterations (best of ${summary.nInit} starts)`);
+  return lines;
+}
+
+function renderTable(summary: FitSummary, chalk: ChalkInstance): string {
+  const table = new Table({
+    head: headerCells(summary).map((h) => chalk.bold(visibleText(h))),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const segment of summary.segments) table.push(segmentCells(segment).map(visibleText));
+  return `${preamble(summary).map(visibleText).join('\n')}\n${table.toString()}\n`;
+}
+
+function renderMarkdown(summary: FitSummary): string {
+  const escape = (text: string) => visibleText(text).replace(/\|/g, '\\|');
+  const head = headerCells(summary);
+  const rows = [
+    `| ${head.map(escape).join(' | ')} |`,
+    `| ${head.map((_, j) => (j === 1 ? '---' : '---:')).join(' | ')} |`,
+    ...summary.segments.map((s) => `| ${segmentCells(s).map(escape).join(' | ')} |`),
+  ];
+  return `${preamble(summary)
+    .map((line) => `${escape(line)}  `)
+    .join('\n')}\n\n${rows.join('\n')}\n`;
+}
+
+function renderCsv(summary: FitSummary): string {
+  const lines = [formatCsvRow(headerCells(summary), ',')];
+  for (const segment of summary.segments) lines.push(formatCsvRow(segmentCells(segment), ','));
+  return `${lines.join('\n')}\n`;
+}
