@@ -57,7 +57,7 @@ import {
   type ProfileCell,
   type SummaryFormat,
 } from '../present/summary.js';
-import { formatCriterion, formatLogLikelihood } from '../present/text.js';
+import { formatCriterion, formatLogLikelihood, plural } from '../present/text.js';
 
 export interface FitOptions {
   readonly cols: string[] | undefined;
@@ -135,11 +135,11 @@ export async function runFit(file: string, options: FitOptions, io: CommandIo): 
     options.missing,
   );
   if (extracted.droppedRows > 0) {
-    note(`${extracted.droppedRows} rows with a missing value were dropped (--missing drop)`);
+    note(`${plural(extracted.droppedRows, 'row')} with a missing value dropped (--missing drop)`);
   }
   if (extracted.nSamples < 2) {
     throw new DataError(
-      `${table.source}: has ${extracted.nSamples} usable row; a mixture needs at least 2`,
+      `${table.source}: has ${plural(extracted.nSamples, 'usable row')}; a mixture needs at least 2`,
     );
   }
   const columnNames = columns.map((c) => c.name);

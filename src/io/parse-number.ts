@@ -24,7 +24,7 @@ export function explainNotANumber(text: string): { reason: string; hint: string 
   const trimmed = text.trim();
   if (isMissingCell(text)) {
     return {
-      reason: 'is missing',
+      reason: 'is not a number (a missing value)',
       hint: 'use --missing drop to leave out rows with a missing value',
     };
   }

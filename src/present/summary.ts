@@ -6,6 +6,7 @@ import {
   formatLogLikelihood,
   formatPercent,
   formatValue,
+  plural,
   visibleText,
 } from './text.js';
 
@@ -114,7 +115,9 @@ function segmentCells(segment: SegmentSummary): string[] {
 function preamble(summary: FitSummary): string[] {
   const lines: string[] = [];
   const dropped =
-    summary.nDropped > 0 ? ` (${summary.nDropped} rows with a missing value dropped)` : '';
+    summary.nDropped > 0
+      ? ` (${plural(summary.nDropped, 'row')} with a missing value dropped)`
+      : '';
   lines.push(
     `${summary.source}: ${summary.nSamples} rows${dropped} · ${summary.columns.length} columns · ` +
       `K=${summary.nComponents} · ${summary.covarianceType} covariance (mclust ${summary.mclustName})`,

@@ -1,0 +1,188 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MALL, runGmm, runShell } from './run-gmm.js';
+
+const NO_STACK = /\n\s+at .+:\d+:\d+/;
+
+/** Each case: arguments, expected exit code, and the exact stderr, written by hand from DESIGN.md. */
+const FAILURES: [string, string[], number, string][] = [
+  [
+    'a missing value names line, column and value',
+    ['fit', 'fixtures/bad/missing-value.csv', '-k', '1'],
+    1,
+    'gmm fit: fixtures/bad/missing-value.csv: line 3, column "income" (2): "n/a" is not a number (a missing value)\n' +
+      'hint: use --missing drop to leave out rows with a missing value\n',
+  ],
+  [
+    'a thousands separator is explained',
+    ['fit', 'fixtures/bad/thousands.csv', '--cols', 'income,score', '-k', '1'],
+    1,
+    'gmm fit: fixtures/bad/thousands.csv: line 3, column "income" (2): "1,234" is not a number\n' +
+      'hint: remove the thousands separators (1234, not 1,234)\n',
+  ],
+  [
+    'a ragged row names its line',
+    ['fit', 'fixtures/bad/ragged.csv'],
+    1,
+    'gmm fit: fixtures/bad/ragged.csv: line 3: has 4 fields, but the header has 3\n' +
+      'hint: a field may hold an unquoted ",": quote it, or check the delimiter\n',
+  ],
+  [
+    'a constant column',
+    ['fit', 'fixtures/bad/constant.csv', '--cols', 'income,score', '-k', '1'],
+    1,
+    'gmm fit: column "score" is constant (every value is 7): it cannot separate segments\n' +
+      'hint: leave it out of --cols (use it as a --profile column instead)\n',
+  ],
+  [
+    'an ambiguous column fragment lists the candidates',
+    ['fit', MALL, '--cols', 'a'],
+    2,
+    'gmm fit: "a" matches 2 columns: column "Age" (3), column "Annual Income (k$)" (4)\n' +
+      'hint: use more of the name, or the column number\n',
+  ],
+  [
+    'an unknown column lists the headers',
+    ['fit', MALL, '--cols', 'salary'],
+    2,
+    'gmm fit: no column matches "salary"\n' +
+      'hint: the columns are: 1 "CustomerID", 2 "Gender", 3 "Age", 4 "Annual Income (k$)", 5 "Spending Score (1-100)"\n',
+  ],
+  [
+    'an unknown option',
+    ['fit', MALL, '--colz', 'income'],
+    2,
+    "gmm fit: unknown option '--colz'\nhint: Did you mean --cols?; see gmm fit --help\n",
+  ],
+  [
+    '-k 0',
+    ['fit', MALL, '-k', '0'],
+    2,
+    "gmm fit: option '-k, --components <k>' argument '0' is invalid. K must be between 1 and 1000.\nhint: see gmm fit --help\n",
+  ],
+  [
+    '--tol -1',
+    ['fit', MALL, '--tol', '-1'],
+    2,
+    "gmm fit: option '--tol <x>' argument '-1' is invalid. give a number greater than 0, e.g. 1e-6.\nhint: see gmm fit --help\n",
+  ],
+  [
+    'a missing file',
+    ['fit', 'fixtures/none.csv'],
+    1,
+    'gmm fit: fixtures/none.csv: no such file or directory\nhint: check the path, or pass - to read standard input\n',
+  ],
+  [
+    'an output that is the input file',
+    [
+      'fit',
+      MALL,
+      '--cols',
+      'income,score',
+      '-k',
+      '2',
+      '--labels',
+      './fixtures/../fixtures/mall_customers.csv',
+    ],
+    1,
+    'gmm fit: --labels ./fixtures/../fixtures/mall_customers.csv is the input file: writing it would destroy your data\n' +
+      'hint: choose another output path\n',
+  ],
+];
+
+describe('gmm fit failures: one line and a hint, the exit code of DESIGN.md, no stack trace', () => {
+  it.each(FAILURES)('%s', (_, args, status, stderr) => {
+    const result = runGmm(args);
+    expect(result.stderr).toBe(stderr);
+    expect(result.status).toBe(status);
+    expect(result.stdout).toBe('');
+  });
+
+  it('--missing drop leaves the row out and says so', () => {
+    const dropped = runGmm([
+      'fit',
+      'fixtures/bad/missing-value.csv',
+      '--cols',
+      'income,score',
+      '-k',
+      '1',
+      '--missing',
+      'drop',
+      '--labels',
+      '-',
+    ]);
+    expect(dropped.stderr).toContain(
+      'gmm fit: note: 1 row with a missing value dropped (--missing drop)',
+    );
+    expect(dropped.status).toBe(0);
+    expect(
+      dropped.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['id', '1', '3', '4', '5', '6', '7']);
+  });
+
+  it('a failed run leaves no file behind, even in --out-dir', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gmm-fail-'));
+    const result = runGmm(['fit', 'fixtures/bad/missing-value.csv', '-k', '1', '--out-dir', dir]);
+    expect(result.status).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('gmm fit in pipelines', () => {
+  it('reads piped stdin, keeps stdout CSV only, and exits 0 when head closes the pipe', () => {
+    const result = runShell(
+      'cat fixtures/mall_customers.csv | node bin/gmm.js fit - --cols income,score -k 5 --labels - | head -3',
+    );
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0].startsWith('CustomerID,Gender,Age,')).toBe(true);
+    expect(lines[1]).toMatch(/^1,Male,19,15,39,\d,/);
+    expect(result.stderr).toContain('stdin: 200 rows');
+    expect(result.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('reads stdin without a file argument when it is piped', () => {
+    const csv = 'x,y\n1,2\n2,1\n3,4\n4,3\n10,12\n11,10\n12,13\n13,11\n';
+    const result = runGmm(['fit', '-k', '2', '--format', 'csv'], csv);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('segment,label,count,share,mean x,mean y,certainty');
+    expect(result.stdout).toMatch(/\n1,[^,]+,4,50%/);
+  });
+
+  it('reads ; separated, BOM-prefixed, CRLF files with quoted headers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gmm-csv-'));
+    const path = join(dir, 'euro.csv');
+    const rows = [
+      '"name; full";"Income, k$";score',
+      'a;1;2',
+      'b;2;1',
+      'c;3;4',
+      'd;4;3',
+      'e;10;12',
+      'f;11;10',
+      'g;12;13',
+      'h;13;11',
+    ];
+    writeFileSync(path, `\ufeff${rows.join('\r\n')}\r\n`);
+    const result = runGmm(['fit', path, '-k', '2', '--labels', '-']);
+    expect(result.stderr).not.toMatch(NO_STACK);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(
+      '"name; full";Income, k$;score;segment;p_1;p_2;certainty',
+    );
+  });
+
+  it('--help ends with worked examples on the Mall data; --version prints the version', () => {
+    const help = runGmm(['fit', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('gmm fit fixtures/mall_customers.csv --cols income,score -k 5');
+    const version = runGmm(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

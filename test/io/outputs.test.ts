@@ -1,0 +1,90 @@
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatCsvField, formatProbability } from '../../src/io/csv-format.js';
+import { DataError } from '../../src/io/data-error.js';
+import { formatLabelledCsv } from '../../src/io/labelled-csv.js';
+import { checkOutputPaths, writeFileAtomic } from '../../src/io/write-output.js';
+
+describe('CSV formatting', () => {
+  it('quotes only what needs it (RFC 4180)', () => {
+    expect(formatCsvField('plain', ',')).toBe('plain');
+    expect(formatCsvField('a,b', ',')).toBe('"a,b"');
+    expect(formatCsvField('a;b', ',')).toBe('a;b');
+    expect(formatCsvField('say "x"', ',')).toBe('"say ""x"""');
+    expect(formatCsvField('two\nlines', ',')).toBe('"two\nlines"');
+  });
+
+  it('writes probabilities with 6 decimals at most', () => {
+    expect(formatProbability(1)).toBe('1');
+    expect(formatProbability(0.25)).toBe('0.25');
+    expect(formatProbability(0.1234567)).toBe('0.123457');
+    expect(formatProbability(1e-9)).toBe('0');
+  });
+
+  it('labels rows: input columns verbatim, then segment, p_k, certainty', () => {
+    const table = {
+      source: 't.csv',
+      header: ['name', 'x'],
+      rows: [
+        ['a, inc', '1'],
+        ['b', '2'],
+        ['c', ''],
+      ],
+      lineNumbers: Int32Array.from([2, 3, 4]),
+      delimiter: ',',
+    };
+    const csv = formatLabelledCsv(
+      table,
+      Int32Array.from([0, 1]),
+      {
+        resp: Float64Array.from([0.9, 0.1, 0.2, 0.8]),
+        labels: Int32Array.from([0, 1]),
+        certainty: Float64Array.from([0.9, 0.8]),
+      },
+      2,
+    );
+    expect(csv).toBe(
+      'name,x,segment,p_1,p_2,certainty\n"a, inc",1,1,0.9,0.1,0.9\nb,2,2,0.2,0.8,0.8\n',
+    );
+  });
+});
+
+describe('output files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmm-io-'));
+
+  it('writes atomically and leaves no temporary file', () => {
+    const path = join(dir, 'out.csv');
+    writeFileSync(path, 'old');
+    writeFileAtomic(path, 'new');
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('fails cleanly in a missing directory, keeping nothing', () => {
+    expect(() => writeFileAtomic(join(dir, 'nope', 'x.csv'), 'x')).toThrow(DataError);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to overwrite the input, also through ./ and a symlink', () => {
+    const input = join(dir, 'input.csv');
+    writeFileSync(input, 'a\n1\n');
+    symlinkSync(input, join(dir, 'link.csv'));
+    const refuse = (path: string) => () => checkOutputPaths(new Map([['--labels', path]]), input);
+    expect(refuse(input)).toThrow(/is the input file/);
+    expect(refuse(join(dir, '.', 'input.csv'))).toThrow(/is the input file/);
+    expect(refuse(join(dir, 'link.csv'))).toThrow(/is the input file/);
+    expect(() =>
+      checkOutputPaths(new Map([['--labels', join(dir, 'other.csv')]]), input),
+    ).not.toThrow();
+  });
+
+  it('refuses two outputs to the same file', () => {
+    const outputs = new Map([
+      ['--labels', join(dir, 'same')],
+      ['--model', join(dir, 'same')],
+    ]);
+    expect(() => checkOutputPaths(outputs, undefined)).toThrow('--labels and --model both write');
+  });
+});
