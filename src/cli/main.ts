@@ -1,14 +1,19 @@
 import { Command, CommanderError, Option } from 'commander';
-import { runFit, type FitOptions } from '../commands/fit.js';
-import { INIT_METHODS, COVARIANCE_TYPES } from '../engine/types.js';
-import { removePendingTemporaries } from '../io/write-output.js';
+import { runFit } from '../commands/fit.js';
+import { runSelectK } from '../commands/select-k.js';
+import type { FitCommandOptions } from '../commands/shared-options.js';
+import type { SelectKOptions } from '../commands/select-k.js';
+import { CRITERIA } from '../engine/select-model.js';
+import { COVARIANCE_TYPES, INIT_METHODS } from '../engine/types.js';
 import { SCALE_METHODS } from '../io/scaling.js';
+import { defaultThreadCount } from '../parallel/start-pool.js';
 import { SUMMARY_FORMATS } from '../present/summary.js';
 import {
   choiceParser,
   collect,
   parseComponents,
   parseCovariance,
+  parseCovarianceList,
   parseInit,
   parseNonNegativeNumber,
   parsePositiveInteger,
@@ -20,7 +25,11 @@ import type { CommandIo } from './terminal.js';
 import { UsageError } from './usage-error.js';
 import { TOOL_VERSION } from './version.js';
 
-/** Defaults chosen for agreement with scikit-learn and mclust optima; see README. */
+/**
+ * Defaults. tol 1e-8 (relative) puts ℓ within ~1e-5 of the optimum, so the 4 decimals
+ * users compare with scikit-learn and mclust agree; 20 mixed starts reach their best
+ * optima on the Mall data (README, "The numbers").
+ */
 export const DEFAULTS = {
   nInit: 20,
   maxIter: 1000,
@@ -29,53 +38,49 @@ export const DEFAULTS = {
   seed: 0,
 } as const;
 
+const MALL_NOTE = `
+Columns are named by exact header, 1-based number, or a case-insensitive fragment
+matching one header ("income" → "Annual Income (k$)"). BIC, AIC and ICL are
+"lower is better" (scikit-learn's sign); mclust prints BIC with the opposite sign.
+Exit codes: 0 success, 1 data or numeric failure, 2 usage error.`;
+
 const FIT_EXAMPLES = `
 Examples (the Mall Customers data ships in fixtures/):
   $ gmm fit fixtures/mall_customers.csv --cols income,score -k 5
   $ gmm fit fixtures/mall_customers.csv --cols income,score --profile gender,age --out-dir out
   $ gmm fit fixtures/mall_customers.csv --cols income,score -k 2..8 --covariance diag
   $ cat fixtures/mall_customers.csv | gmm fit - --cols income,score -k 5 --labels - > labelled.csv
+${MALL_NOTE}`;
 
-Columns are named by exact header, 1-based number, or a case-insensitive fragment
-matching one header ("income" → "Annual Income (k$)"). BIC, AIC and ICL are
-"lower is better" (scikit-learn's sign); mclust prints BIC with the opposite sign.
-Exit codes: 0 success, 1 data or numeric failure, 2 usage error.`;
+const SELECT_K_EXAMPLES = `
+Examples (the Mall Customers data ships in fixtures/):
+  $ gmm select-k fixtures/mall_customers.csv --cols income,score
+  $ gmm select-k fixtures/mall_customers.csv --cols income,score --covariance full,diag --plot bic.svg
+  $ gmm select-k fixtures/mall_customers.csv --cols income,score --criterion icl --format csv
+  $ gmm select-k fixtures/mall_customers.csv --cols income,score --fit --out-dir out
+${MALL_NOTE}`;
 
 const PROGRAM_EXAMPLES = `
 Examples:
   $ gmm fit fixtures/mall_customers.csv --cols income,score -k 5
-  $ gmm fit fixtures/mall_customers.csv --cols income,score --out-dir out
+  $ gmm select-k fixtures/mall_customers.csv --cols income,score --plot bic.svg
   $ gmm fit --help`;
 
 /** Which input a command reads: the file argument, or piped standard input. */
-function inputFile(file: string | undefined): string {
+function inputFile(command: string, file: string | undefined): string {
   if (file !== undefined) return file;
   if (process.stdin.isTTY) {
     throw new UsageError(
       'no input: give a CSV file, or - to read standard input',
-      'e.g. gmm fit fixtures/mall_customers.csv',
+      `e.g. gmm ${command} fixtures/mall_customers.csv`,
     );
   }
   return '-';
 }
 
-function buildProgram(io: CommandIo, state: { command: string; verbose: boolean }): Command {
-  const program = new Command('gmm')
-    .description('Segment the rows of a table with Gaussian mixture models.')
-    .version(TOOL_VERSION, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .addHelpText('after', PROGRAM_EXAMPLES)
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      outputError: () => undefined,
-    });
-
-  program
-    .command('fit')
-    .description('fit a Gaussian mixture (or choose K by BIC) and describe the segments')
+/** Options fit and select-k share (DESIGN.md), with the data and EM settings. */
+function addModelOptions(command: Command, componentsDefault: string): Command {
+  return command
     .argument('[file]', 'CSV file, or - for standard input (default: piped stdin)')
     .option(
       '-c, --cols <list>',
@@ -83,20 +88,9 @@ function buildProgram(io: CommandIo, state: { command: string; verbose: boolean 
       collect,
     )
     .addOption(
-      new Option(
-        '-k, --components <k>',
-        'number of segments: a number, a range 2..8, or auto (1..10, lowest BIC)',
-      )
-        .default(parseComponents('auto'), 'auto')
+      new Option('-k, --components <k>', 'a number, a range 2..8, or auto (1..10)')
+        .default(parseComponents(componentsDefault), componentsDefault)
         .argParser(parseComponents),
-    )
-    .addOption(
-      new Option(
-        '--covariance <type>',
-        `covariance structure: ${COVARIANCE_TYPES.join(', ')} (or mclust VVV, EEE, VVI, VII)`,
-      )
-        .default('full')
-        .argParser(parseCovariance),
     )
     .addOption(
       new Option('--scale <method>', `column scaling before fitting: ${SCALE_METHODS.join(', ')}`)
@@ -106,13 +100,13 @@ function buildProgram(io: CommandIo, state: { command: string; verbose: boolean 
     .addOption(
       new Option(
         '--init <method>',
-        `how each start is seeded: ${INIT_METHODS.join(', ')} (mixed alternates kmeans++, random-from-data and random)`,
+        `how each start is seeded: ${INIT_METHODS.join(', ')} (mixed cycles kmeans++, random-from-data, random)`,
       )
         .default('mixed')
         .argParser(parseInit),
     )
     .addOption(
-      new Option('--n-init <n>', 'EM starts; the best log-likelihood is kept')
+      new Option('--n-init <n>', 'EM starts per model; the best log-likelihood is kept')
         .default(DEFAULTS.nInit)
         .argParser(parsePositiveInteger),
     )
@@ -143,41 +137,92 @@ function buildProgram(io: CommandIo, state: { command: string; verbose: boolean 
     )
     .option(
       '--profile <list>',
-      'columns described per segment but not modelled (e.g. gender,age)',
+      'columns described per segment, not modelled (e.g. gender,age)',
       collect,
     )
-    .option('-o, --out-dir <dir>', 'write segments.csv, model.json and plot.svg there')
+    .addOption(
+      new Option('--threads <n>', 'worker threads for EM starts (results do not depend on it)')
+        .default(defaultThreadCount(), 'the number of cores')
+        .argParser(parsePositiveInteger),
+    )
+    .option('-o, --out-dir <dir>', 'write the outputs there')
     .option(
       '--labels <file>',
       'labelled CSV: input columns + segment, p_1..p_K, certainty (- = stdout)',
     )
     .option('--model <file>', 'model JSON (- = stdout)')
-    .option('--plot <file>', 'SVG scatter with 1σ/2σ ellipses (- = stdout)')
-    .option('--plot-cols <list>', 'the two modelled columns to plot (default: the first two)')
+    .option(
+      '--plot-cols <list>',
+      'the two modelled columns of the scatter (default: the first two)',
+    )
     .addOption(
       new Option('--format <format>', `summary format: ${SUMMARY_FORMATS.join(', ')}`)
         .default('table')
         .argParser(choiceParser(SUMMARY_FORMATS)),
     )
-    .option('-q, --quiet', 'no notes on stderr (warnings still show)', false)
-    .option('--verbose', 'show the stack trace of an unexpected error', false)
+    .option('-q, --quiet', 'no notes or progress on stderr (warnings still show)', false)
+    .option('--verbose', 'show the stack trace of an unexpected error', false);
+}
+
+function buildProgram(io: CommandIo, state: { command: string }): Command {
+  const output = {
+    writeOut: (text: string) => io.stdout.write(text),
+    writeErr: (text: string) => io.stderr.write(text),
+    outputError: () => undefined,
+  };
+  const program = new Command('gmm')
+    .description('Segment the rows of a table with Gaussian mixture models.')
+    .version(TOOL_VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', PROGRAM_EXAMPLES)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput(output);
+
+  const fit = program
+    .command('fit')
+    .description('fit a Gaussian mixture (or choose K by BIC) and describe the segments');
+  addModelOptions(fit, 'auto')
+    .addOption(
+      new Option(
+        '--covariance <type>',
+        `covariance structure: ${COVARIANCE_TYPES.join(', ')} (or mclust VVV, EEE, VVI, VII)`,
+      )
+        .default('full')
+        .argParser(parseCovariance),
+    )
+    .option('--plot <file>', 'SVG scatter with 1σ/2σ ellipses (- = stdout)')
     .addHelpText('after', FIT_EXAMPLES)
-    .hook('preAction', (command) => {
-      state.verbose = Boolean(command.opts().verbose);
-    })
-    .action(async (file: string | undefined, options: FitOptions) => {
-      await runFit(inputFile(file), options, io);
+    .action(async (file: string | undefined, options: FitCommandOptions) => {
+      await runFit(inputFile('fit', file), options, io);
+    });
+
+  const selectK = program
+    .command('select-k')
+    .description('compare BIC / AIC / ICL over K × covariance structures, best marked');
+  addModelOptions(selectK, '1..10')
+    .addOption(
+      new Option(
+        '--covariance <list>',
+        `structures to compare: all, or a list of ${COVARIANCE_TYPES.join(', ')}`,
+      )
+        .default([...COVARIANCE_TYPES], 'all')
+        .argParser(parseCovarianceList),
+    )
+    .addOption(
+      new Option('--criterion <name>', `what picks the best cell: ${CRITERIA.join(', ')}`)
+        .default('bic')
+        .argParser(choiceParser(CRITERIA)),
+    )
+    .option('--plot <file>', 'SVG of the criterion against K, one line per structure (- = stdout)')
+    .option('--fit', 'also fit the best cell and write its outputs as gmm fit does', false)
+    .addHelpText('after', SELECT_K_EXAMPLES)
+    .action(async (file: string | undefined, options: SelectKOptions) => {
+      await runSelectK(inputFile('select-k', file), options, io);
     });
 
   for (const command of program.commands) {
-    command
-      .exitOverride()
-      .showSuggestionAfterError(true)
-      .configureOutput({
-        writeOut: (text) => io.stdout.write(text),
-        writeErr: (text) => io.stderr.write(text),
-        outputError: () => undefined,
-      });
+    command.exitOverride().showSuggestionAfterError(true).configureOutput(output);
   }
   program.hook('preSubcommand', (_, sub) => {
     state.command = sub.name();
@@ -202,35 +247,28 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(EXIT_OK);
   });
-  const state = { command: '', verbose: argv.includes('--verbose') };
+  const state = { command: '' };
+  const verbose = argv.includes('--verbose');
   const program = buildProgram(io, state);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.exitCode === 0 ||
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version'
-      ) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
         process.exitCode = EXIT_OK;
         return;
       }
-      if (error.code === 'commander.help') {
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      const failure = describeFailure(
-        state.command,
-        commanderUsageError(error, state.command),
-        state.verbose,
+      io.stderr.write(
+        describeFailure(state.command, commanderUsageError(error, state.command), verbose).text,
       );
-      io.stderr.write(failure.text);
       process.exitCode = EXIT_USAGE;
       return;
     }
-    removePendingTemporaries();
-    const failure = describeFailure(state.command, error, state.verbose);
+    const failure = describeFailure(state.command, error, verbose);
     io.stderr.write(failure.text);
     process.exitCode = failure.exitCode;
   }

@@ -60,6 +60,16 @@ const MCLUST_ALIASES = Object.fromEntries(
 ) as Record<string, CovarianceType>;
 
 export const parseCovariance = choiceParser(COVARIANCE_TYPES, MCLUST_ALIASES);
+
+/** select-k's structures: `all`, or a comma-separated list (kept in the order given). */
+export function parseCovarianceList(text: string): CovarianceType[] {
+  if (text.trim().toLowerCase() === 'all') return [...COVARIANCE_TYPES];
+  const types = text.split(',').map((part) => parseCovariance(part));
+  if (new Set(types).size !== types.length) {
+    throw new InvalidArgumentError('name each covariance type once.');
+  }
+  return types;
+}
 export const parseInit = choiceParser(INIT_METHODS);
 
 export function parsePositiveInteger(text: string): number {

@@ -57,65 +57,96 @@ interface StartResult {
   readonly converged: boolean;
 }
 
+/** One finished start: its solution (undefined when it failed) and how it ended. */
+export interface StartRun {
+  readonly start: number;
+  readonly parameters: MixtureParameters | undefined;
+  readonly trajectory: number[];
+  readonly converged: boolean;
+  readonly failure: string | undefined;
+}
+
 /**
- * Fits a Gaussian mixture by EM from `nInit` starts and keeps the best log-likelihood.
- * A start that becomes singular or collapses (see findCollapse) is rejected; when
- * every start is, throws NumericError. Each start draws from its own random stream
- * (seed, K, covariance type, start), so the result does not depend on run order.
+ * Runs start `start` (0-based) of a fit: its own random stream (seed, K, covariance
+ * type, start), so the outcome does not depend on which thread or in which order it
+ * runs. A start that becomes singular or collapses (see findCollapse) carries its
+ * failure. `variances`: the data's column variances (d), shared by every start.
  */
-export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
-  const variances = columnVariances(data.values, data.nSamples, data.nFeatures);
-  const starts: StartOutcome[] = [];
-  let best: StartResult | undefined;
-  let bestStart = -1;
-  for (let start = 0; start < settings.nInit; start++) {
-    const random = new Random(
-      settings.seed,
-      settings.nComponents,
-      COVARIANCE_TYPES.indexOf(settings.covarianceType),
+export function runStartTask(
+  data: DataMatrix,
+  settings: EmSettings,
+  start: number,
+  variances: Float64Array,
+): StartRun {
+  const random = new Random(
+    settings.seed,
+    settings.nComponents,
+    COVARIANCE_TYPES.indexOf(settings.covarianceType),
+    start,
+  );
+  let result: StartResult;
+  try {
+    result = runStart(data, settings, startMethod(settings.init, start), random);
+  } catch (error) {
+    if (!(error instanceof NumericError)) throw error;
+    return {
       start,
-    );
-    let result: StartResult;
-    try {
-      result = runStart(data, settings, startMethod(settings.init, start), random);
-    } catch (error) {
-      if (!(error instanceof NumericError)) throw error;
-      starts.push({
-        start,
-        logLikelihood: undefined,
-        iterations: 0,
-        converged: false,
-        failure: error.message,
-      });
-      continue;
-    }
-    const logLikelihood = result.trajectory[result.trajectory.length - 1];
-    const iterations = result.trajectory.length;
-    const failure = findCollapse(result.parameters, data.nSamples, variances);
-    starts.push({ start, logLikelihood, iterations, converged: result.converged, failure });
-    if (failure !== undefined) continue;
-    if (best === undefined || logLikelihood > best.trajectory[best.trajectory.length - 1]) {
-      best = result;
-      bestStart = start;
-    }
+      parameters: undefined,
+      trajectory: [],
+      converged: false,
+      failure: error.message,
+    };
   }
-  if (best === undefined) {
-    const reasons = [...new Set(starts.map((s) => s.failure))].slice(0, 2).join('; ');
+  const failure = findCollapse(result.parameters, data.nSamples, variances);
+  return { start, ...result, failure };
+}
+
+/**
+ * Keeps the best start (highest final ℓ, the earliest on ties) with its components in
+ * segment order. Throws NumericError when every start failed.
+ */
+export function combineStarts(settings: EmSettings, runs: readonly StartRun[]): MixtureFit {
+  let best: StartRun | undefined;
+  const finalLogLikelihood = (run: StartRun) => run.trajectory[run.trajectory.length - 1];
+  for (const run of [...runs].sort((a, b) => a.start - b.start)) {
+    if (run.failure !== undefined || run.parameters === undefined) continue;
+    if (best === undefined || finalLogLikelihood(run) > finalLogLikelihood(best)) best = run;
+  }
+  const starts: StartOutcome[] = runs.map((run) => ({
+    start: run.start,
+    logLikelihood: run.parameters === undefined ? undefined : finalLogLikelihood(run),
+    iterations: run.trajectory.length,
+    converged: run.converged,
+    failure: run.failure,
+  }));
+  if (best?.parameters === undefined) {
+    const reasons = [...new Set(runs.map((s) => s.failure))].slice(0, 2).join('; ');
     throw new NumericError(
       `no usable fit with ${settings.nComponents} components: every one of ${settings.nInit} starts collapsed or became singular (${reasons})`,
       'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag',
     );
   }
-  const parameters = permuteComponents(best.parameters, componentOrder(best.parameters));
   return {
-    parameters,
-    logLikelihood: best.trajectory[best.trajectory.length - 1],
+    parameters: permuteComponents(best.parameters, componentOrder(best.parameters)),
+    logLikelihood: finalLogLikelihood(best),
     trajectory: best.trajectory,
     iterations: best.trajectory.length,
     converged: best.converged,
-    bestStart,
+    bestStart: best.start,
     starts,
   };
+}
+
+/**
+ * Fits a Gaussian mixture by EM from `nInit` starts, one after another, and keeps the
+ * best log-likelihood (see runStartTask and combineStarts).
+ */
+export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
+  const variances = columnVariances(data.values, data.nSamples, data.nFeatures);
+  const runs = Array.from({ length: settings.nInit }, (_, start) =>
+    runStartTask(data, settings, start, variances),
+  );
+  return combineStarts(settings, runs);
 }
 
 /**

@@ -3,7 +3,14 @@ import {
   bayesianInformationCriterion,
   integratedCompletedLikelihood,
 } from './criteria.js';
-import { fitMixture, type EmSettings, type MixtureFit } from './em.js';
+import { columnVariances } from './collapse.js';
+import {
+  combineStarts,
+  runStartTask,
+  type EmSettings,
+  type MixtureFit,
+  type StartRun,
+} from './em.js';
 import { NumericError } from './numeric-error.js';
 import { freeParameterCount } from './parameter-count.js';
 import { predictMemberships, type Memberships } from './predict.js';
@@ -11,14 +18,20 @@ import type { CovarianceType, DataMatrix } from './types.js';
 
 export type Criterion = 'bic' | 'aic' | 'icl';
 
-/** One fitted model with the numbers users compare. */
-export interface ScoredFit {
-  readonly fit: MixtureFit;
-  readonly memberships: Memberships;
+export const CRITERIA: readonly Criterion[] = ['bic', 'aic', 'icl'];
+
+/** The numbers users compare, from the final E-step on the ordered components. */
+export interface FitCriteria {
+  readonly logLikelihood: number;
   readonly nParameters: number;
   readonly bic: number;
   readonly aic: number;
   readonly icl: number;
+}
+
+export interface ScoredFit {
+  readonly fit: MixtureFit;
+  readonly criteria: FitCriteria;
 }
 
 /** A cell of a sweep over K × covariance type: a scored fit, or why there is none. */
@@ -29,72 +42,118 @@ export interface SweepCell {
   readonly failure: string | undefined;
 }
 
-/** Fits one model and adds ℓ-based criteria, from the memberships of the final E-step. */
-export function fitAndScore(data: DataMatrix, settings: EmSettings): ScoredFit {
-  const fit = fitMixture(data, settings);
-  const memberships = predictMemberships(data, fit.parameters);
+/** One EM start to run: which model, and which of its starts. */
+export interface StartTask {
+  readonly nComponents: number;
+  readonly covarianceType: CovarianceType;
+  readonly start: number;
+}
+
+export type SweepSettings = Omit<EmSettings, 'nComponents' | 'covarianceType'>;
+
+/**
+ * Runs EM starts, in any order or in parallel, and returns one StartRun per task in
+ * task order. Every start is deterministic (its own random stream), so the runner
+ * cannot change a result.
+ */
+export type StartRunner = (
+  data: DataMatrix,
+  settings: SweepSettings,
+  tasks: readonly StartTask[],
+  onTaskDone?: (done: number, total: number) => void,
+) => Promise<StartRun[]>;
+
+/** The runner that runs every start here, one after another. */
+export const runStartsInline: StartRunner = async (data, settings, tasks, onTaskDone) => {
+  const variances = columnVariances(data.values, data.nSamples, data.nFeatures);
+  return tasks.map((task, index) => {
+    const run = runStartTask(data, { ...settings, ...task }, task.start, variances);
+    onTaskDone?.(index + 1, tasks.length);
+    return run;
+  });
+};
+
+/** Criteria and memberships of a fit, from one E-step on its ordered components. */
+export function scoreFit(
+  data: DataMatrix,
+  fit: MixtureFit,
+): { criteria: FitCriteria; memberships: Memberships } {
   const { nSamples, nFeatures } = data;
-  const nParameters = freeParameterCount(settings.covarianceType, settings.nComponents, nFeatures);
+  const { nComponents, covarianceType } = fit.parameters;
+  const memberships = predictMemberships(data, fit.parameters);
+  const nParameters = freeParameterCount(covarianceType, nComponents, nFeatures);
   const logLikelihood = memberships.logLikelihood;
   const bic = bayesianInformationCriterion(logLikelihood, nParameters, nSamples);
   return {
-    fit,
+    criteria: {
+      logLikelihood,
+      nParameters,
+      bic,
+      aic: akaikeInformationCriterion(logLikelihood, nParameters),
+      icl: integratedCompletedLikelihood(bic, memberships.resp, nSamples, nComponents),
+    },
     memberships,
-    nParameters,
-    bic,
-    aic: akaikeInformationCriterion(logLikelihood, nParameters),
-    icl: integratedCompletedLikelihood(bic, memberships.resp, nSamples, settings.nComponents),
   };
 }
 
 /**
- * Fits every K × covariance type. A cell whose every start fails is kept with its
- * reason and the sweep goes on.
+ * Fits every K × covariance type (nInit starts each, through `runner`). A cell whose
+ * every start fails keeps its reason and the sweep goes on. Cells come back ordered by
+ * covariance type, then K.
  */
-export function sweepModels(
+export async function sweepModels(
   data: DataMatrix,
   componentCounts: readonly number[],
   covarianceTypes: readonly CovarianceType[],
-  settings: Omit<EmSettings, 'nComponents' | 'covarianceType'>,
-): SweepCell[] {
-  const cells: SweepCell[] = [];
-  for (const covarianceType of covarianceTypes) {
-    for (const nComponents of componentCounts) {
-      if (nComponents > data.nSamples) {
-        cells.push({
-          nComponents,
-          covarianceType,
-          result: undefined,
-          failure: `more components than rows (${data.nSamples})`,
-        });
-        continue;
-      }
-      try {
-        const result = fitAndScore(data, { ...settings, nComponents, covarianceType });
-        cells.push({ nComponents, covarianceType, result, failure: undefined });
-      } catch (error) {
-        if (!(error instanceof NumericError)) throw error;
-        cells.push({ nComponents, covarianceType, result: undefined, failure: error.message });
-      }
+  settings: SweepSettings,
+  runner: StartRunner = runStartsInline,
+  onTaskDone?: (done: number, total: number) => void,
+): Promise<SweepCell[]> {
+  const models = covarianceTypes.flatMap((covarianceType) =>
+    componentCounts.map((nComponents) => ({ nComponents, covarianceType })),
+  );
+  const runnable = models.filter((m) => m.nComponents <= data.nSamples);
+  const tasks = runnable.flatMap((model) =>
+    Array.from({ length: settings.nInit }, (_, start) => ({ ...model, start })),
+  );
+  const runs = await runner(data, settings, tasks, onTaskDone);
+  return models.map((model) => {
+    if (model.nComponents > data.nSamples) {
+      return {
+        ...model,
+        result: undefined,
+        failure: `more components than rows (${data.nSamples})`,
+      };
     }
-  }
-  return cells;
-}
-
-export function criterionValue(result: ScoredFit, criterion: Criterion): number {
-  return result[criterion];
+    const modelRuns = runs.filter(
+      (_, t) =>
+        tasks[t].nComponents === model.nComponents &&
+        tasks[t].covarianceType === model.covarianceType,
+    );
+    try {
+      const fit = combineStarts({ ...settings, ...model }, modelRuns);
+      return {
+        ...model,
+        result: { fit, criteria: scoreFit(data, fit).criteria },
+        failure: undefined,
+      };
+    } catch (error) {
+      if (!(error instanceof NumericError)) throw error;
+      return { ...model, result: undefined, failure: error.message };
+    }
+  });
 }
 
 /** The cell with the lowest criterion (first on ties), or undefined when every cell failed. */
 export function bestCell(cells: readonly SweepCell[], criterion: Criterion): SweepCell | undefined {
   let best: SweepCell | undefined;
+  let bestValue = Infinity;
   for (const cell of cells) {
     if (cell.result === undefined) continue;
-    if (
-      best === undefined ||
-      criterionValue(cell.result, criterion) < criterionValue(best.result!, criterion)
-    ) {
+    const value = cell.result.criteria[criterion];
+    if (value < bestValue) {
       best = cell;
+      bestValue = value;
     }
   }
   return best;

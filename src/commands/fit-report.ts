@@ -1,0 +1,386 @@
+import { basename } from 'node:path';
+import { chalkFor, writeNote, type CommandIo } from '../cli/terminal.js';
+import { UsageError } from '../cli/usage-error.js';
+import { TOOL_VERSION } from '../cli/version.js';
+import {
+  profileMeans,
+  profileShares,
+  segmentLabels,
+  segmentStats,
+  shortColumnName,
+} from '../engine/describe-segments.js';
+import { ellipseOutline } from '../engine/ellipse.js';
+import type { Memberships } from '../engine/predict.js';
+import { scoreFit, type ScoredFit, type SweepCell } from '../engine/select-model.js';
+import { MCLUST_NAMES } from '../engine/types.js';
+import { formatLabelledCsv } from '../io/labelled-csv.js';
+import {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  serializeModel,
+  toNestedMatrix,
+  type ModelDocument,
+} from '../io/model-document.js';
+import { isMissingCell, parseNumberCell } from '../io/parse-number.js';
+import {
+  logScaleJacobian,
+  meanAndDeviation,
+  unscaleCovariance,
+  unscaleMean,
+} from '../io/scaling.js';
+import { isNumericColumn, resolveColumns } from '../io/select-columns.js';
+import { ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
+import { renderSvg } from '../present/render-svg.js';
+import {
+  scatterSpec,
+  type EllipseVertex,
+  type ScatterInput,
+  type ScatterPoint,
+} from '../present/scatter-spec.js';
+import { renderSummary, type FitSummary, type ProfileCell } from '../present/summary.js';
+import { formatCriterion, formatLogLikelihood } from '../present/text.js';
+import type { PreparedData } from './prepare-data.js';
+import type { FitOutputOptions, ModelOptions } from './shared-options.js';
+
+/** Beyond this many rows the scatter shows an evenly spaced subset; ellipses use the full model. */
+const MAX_PLOTTED_POINTS = 10_000;
+
+/** Where each output of a fit goes: a path, "-" for stdout, or undefined for none. */
+export interface FitOutputPaths {
+  readonly labels: string | undefined;
+  readonly model: string | undefined;
+  readonly scatter: string | undefined;
+}
+
+/** A file computed by the command itself (select-k's BIC plot), written with the others. */
+export interface ExtraOutput {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** How K (and the structure) were chosen, when a sweep chose them. */
+export interface SelectionRecord {
+  readonly criterion: 'bic' | 'aic' | 'icl';
+  readonly cells: readonly SweepCell[];
+}
+
+/** The paths of every output that is a file (not stdout), as option name → path. */
+export function outputPathMap(entries: Record<string, string | undefined>): Map<string, string> {
+  return new Map(
+    Object.entries(entries)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, path]) => [`--${name}`, path]),
+  );
+}
+
+/** Refuses two outputs to stdout: they would interleave. */
+export function checkSingleStdout(entries: Record<string, string | undefined>): void {
+  const toStdout = Object.entries(entries).filter(([, path]) => path === '-');
+  if (toStdout.length > 1) {
+    throw new UsageError(
+      `only one output can go to standard output, but ${toStdout.map(([name]) => `--${name}`).join(' and ')} all say -`,
+      'send the others to files',
+    );
+  }
+}
+
+/**
+ * Everything `gmm fit` shows and writes for a chosen model: summary, labelled CSV,
+ * model JSON and scatter, plus any extra files. All contents are computed before the
+ * first file is written, so a failure leaves no files.
+ */
+export async function reportFit(
+  command: string,
+  prepared: PreparedData,
+  scored: ScoredFit,
+  selection: SelectionRecord | undefined,
+  options: ModelOptions & FitOutputOptions,
+  paths: FitOutputPaths,
+  extras: readonly ExtraOutput[],
+  io: CommandIo,
+): Promise<void> {
+  const { memberships } = scoreFit(prepared.data, scored.fit);
+  if (!scored.fit.converged) {
+    writeNote(
+      io,
+      command,
+      'warning',
+      `EM did not converge in ${options.maxIter} iterations (relative change of ℓ still ≥ ${options.tol}); raise --max-iter or loosen --tol`,
+    );
+  }
+  const labels = describeLabels(prepared, scored);
+  const model = buildModelDocument(prepared, scored, labels, options, selection);
+  const summary = buildSummary(prepared, scored, model, memberships, selection);
+
+  const contents: ExtraOutput[] = [];
+  if (paths.labels !== undefined) {
+    const { table, extracted } = prepared;
+    contents.push({
+      path: paths.labels,
+      content: formatLabelledCsv(table, extracted.rowIndexes, memberships, model.components.length),
+    });
+  }
+  if (paths.model !== undefined)
+    contents.push({ path: paths.model, content: serializeModel(model) });
+  if (paths.scatter !== undefined) {
+    const plotColumns = resolvePlotColumns(prepared, options.plotCols);
+    if (plotColumns === undefined) {
+      writeNote(io, command, 'warning', 'no scatter written: it needs two modelled columns');
+    } else {
+      const input = scatterInput(prepared, model, plotColumns, memberships);
+      contents.push({ path: paths.scatter, content: await renderSvg(scatterSpec(input)) });
+    }
+  }
+  contents.push(...extras);
+
+  const summaryStream = contents.some((c) => c.path === '-') ? io.stderr : io.stdout;
+  const files = contents.filter((c) => c.path !== '-');
+  if (options.outDir !== undefined && files.length > 0) ensureDirectory(options.outDir);
+  writeFilesAtomically(files);
+  for (const { content } of contents.filter((c) => c.path === '-')) io.stdout.write(content);
+  summaryStream.write(renderSummary(summary, options.format, chalkFor(summaryStream, io.env)));
+  if (files.length > 0 && !options.quiet) {
+    writeNote(io, command, 'note', `wrote ${files.map((f) => f.path).join(', ')}`);
+  }
+}
+
+/** --plot-cols, or the first two modelled columns; undefined when only one is modelled. */
+function resolvePlotColumns(
+  prepared: PreparedData,
+  plotCols: string | undefined,
+): [number, number] | undefined {
+  const { table, columns } = prepared;
+  if (plotCols === undefined) return columns.length >= 2 ? [0, 1] : undefined;
+  const chosen = resolveColumns([plotCols], table.header);
+  if (chosen.length !== 2) {
+    throw new UsageError(
+      `--plot-cols takes two columns, got ${chosen.length}`,
+      'e.g. --plot-cols income,score',
+    );
+  }
+  const positions = chosen.map((c) => columns.findIndex((m) => m.index === c.index));
+  const notModelled = chosen.find((_, i) => positions[i] === -1);
+  if (notModelled !== undefined) {
+    throw new UsageError(
+      `--plot-cols: column ${JSON.stringify(notModelled.name)} is not modelled, so it has no ellipses`,
+      'plot two of the --cols columns',
+    );
+  }
+  return [positions[0], positions[1]];
+}
+
+/** Plain-words labels from each component mean's distance to the column mean, in column sds. */
+function describeLabels(prepared: PreparedData, scored: ScoredFit): string[] {
+  const { scaler, extracted, columns } = prepared;
+  const { nComponents: K, nFeatures: d, means } = scored.fit.parameters;
+  const zScores = new Float64Array(K * d);
+  const column = new Float64Array(extracted.nSamples);
+  for (let j = 0; j < d; j++) {
+    for (let i = 0; i < extracted.nSamples; i++) column[i] = extracted.values[i * d + j];
+    const { mean, sd } = meanAndDeviation(column);
+    for (let k = 0; k < K; k++) {
+      const original = scaler.center[j] + scaler.scale[j] * means[k * d + j];
+      zScores[k * d + j] = (original - mean) / sd;
+    }
+  }
+  const shortNames = columns.map((c) => (c.typed ?? shortColumnName(c.name)).toLowerCase());
+  return segmentLabels(zScores, K, shortNames);
+}
+
+function buildModelDocument(
+  prepared: PreparedData,
+  scored: ScoredFit,
+  labels: readonly string[],
+  options: ModelOptions,
+  selection: SelectionRecord | undefined,
+): ModelDocument {
+  const { scaler, extracted, columns } = prepared;
+  const { fit, criteria } = scored;
+  const { nComponents: K, nFeatures: d, covarianceType } = fit.parameters;
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    columns: columns.map((c) => c.name),
+    scaler,
+    covarianceType,
+    components: Array.from({ length: K }, (_, k) => {
+      const mean = Array.from(fit.parameters.means.subarray(k * d, (k + 1) * d));
+      const covariance = fit.parameters.covariances.subarray(k * d * d, (k + 1) * d * d);
+      return {
+        segment: k + 1,
+        label: labels[k],
+        weight: fit.parameters.weights[k],
+        mean,
+        covariance: toNestedMatrix(covariance, d),
+        meanOriginal: unscaleMean(mean, scaler),
+        covarianceOriginal: unscaleCovariance(covariance, scaler),
+      };
+    }),
+    fit: {
+      logLikelihood: criteria.logLikelihood,
+      logLikelihoodOriginal: criteria.logLikelihood - extracted.nSamples * logScaleJacobian(scaler),
+      bic: criteria.bic,
+      aic: criteria.aic,
+      icl: criteria.icl,
+      criteriaSign: 'lower is better (scikit-learn); mclust reports BIC with the opposite sign',
+      nParameters: criteria.nParameters,
+      nSamples: extracted.nSamples,
+      nDropped: extracted.droppedRows,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      nInit: options.nInit,
+      bestStart: fit.bestStart + 1,
+      init: options.init,
+      seed: options.seed,
+      tol: options.tol,
+      maxIter: options.maxIter,
+      regCovar: options.regCovar,
+      logLikelihoodTrajectory: fit.trajectory,
+    },
+    ...(selection === undefined
+      ? {}
+      : {
+          selection: {
+            criterion: selection.criterion,
+            candidates: selection.cells.map((cell) => ({
+              nComponents: cell.nComponents,
+              covarianceType: cell.covarianceType,
+              logLikelihood: cell.result?.criteria.logLikelihood ?? null,
+              bic: cell.result?.criteria.bic ?? null,
+              failure: cell.failure ?? null,
+            })),
+          },
+        }),
+    tool: { name: 'gmm', version: TOOL_VERSION },
+  };
+}
+
+function buildSummary(
+  prepared: PreparedData,
+  scored: ScoredFit,
+  model: ModelDocument,
+  memberships: Memberships,
+  selection: SelectionRecord | undefined,
+): FitSummary {
+  const { table, extracted, profileColumns } = prepared;
+  const K = model.components.length;
+  const { labels, certainty } = memberships;
+  const stats = segmentStats(labels, certainty, K);
+  const profiles: ProfileCell[][] = Array.from({ length: K }, () => []);
+  for (const column of profileColumns) {
+    const cells = Array.from(extracted.rowIndexes, (r) => table.rows[r][column.index]);
+    if (isNumericColumn(table, column.index)) {
+      const values = Float64Array.from(cells, (cell) =>
+        isMissingCell(cell) ? Number.NaN : parseNumberCell(cell),
+      );
+      profileMeans(labels, values, K).forEach((value, k) =>
+        profiles[k].push({ kind: 'mean', value }),
+      );
+    } else {
+      profileShares(labels, cells, K).forEach((shares, k) =>
+        profiles[k].push({ kind: 'shares', shares }),
+      );
+    }
+  }
+  const sameStructure = selection?.cells.filter(
+    (cell) => cell.covarianceType === scored.fit.parameters.covarianceType,
+  );
+  return {
+    source: table.source,
+    nSamples: extracted.nSamples,
+    nDropped: extracted.droppedRows,
+    columns: model.columns,
+    profileColumns: profileColumns.map((c) => c.name),
+    nComponents: K,
+    covarianceType: model.covarianceType,
+    mclustName: MCLUST_NAMES[scored.fit.parameters.covarianceType],
+    logLikelihood: model.fit.logLikelihood,
+    logLikelihoodOriginal: model.fit.logLikelihoodOriginal,
+    bic: model.fit.bic,
+    aic: model.fit.aic,
+    icl: model.fit.icl,
+    nParameters: model.fit.nParameters,
+    iterations: model.fit.iterations,
+    converged: model.fit.converged,
+    nInit: model.fit.nInit,
+    selection:
+      selection === undefined || sameStructure === undefined
+        ? undefined
+        : {
+            criterion: selection.criterion,
+            candidates: sameStructure.map((cell) => ({
+              nComponents: cell.nComponents,
+              value: cell.result?.criteria[selection.criterion],
+              failure: cell.failure,
+            })),
+            chosen: K,
+          },
+    segments: model.components.map((component, k) => ({
+      segment: component.segment,
+      label: component.label,
+      count: stats[k].count,
+      share: stats[k].share,
+      weight: component.weight,
+      means: component.meanOriginal,
+      certainty: stats[k].meanCertainty,
+      profiles: profiles[k],
+    })),
+  };
+}
+
+function scatterInput(
+  prepared: PreparedData,
+  model: ModelDocument,
+  [px, py]: [number, number],
+  memberships: Memberships,
+): ScatterInput {
+  const { table, extracted } = prepared;
+  const d = extracted.nFeatures;
+  const names = model.components.map((c) => `${c.segment} · ${c.label}`);
+  const stride = Math.max(1, Math.ceil(extracted.nSamples / MAX_PLOTTED_POINTS));
+  const points: ScatterPoint[] = [];
+  for (let i = 0; i < extracted.nSamples; i += stride) {
+    points.push({
+      x: extracted.values[i * d + px],
+      y: extracted.values[i * d + py],
+      segment: names[memberships.labels[i]],
+    });
+  }
+  const ellipses: EllipseVertex[] = [];
+  model.components.forEach((component, k) => {
+    const cov = component.covarianceOriginal;
+    const mean: [number, number] = [component.meanOriginal[px], component.meanOriginal[py]];
+    const sub = [cov[px][px], cov[px][py], cov[py][px], cov[py][py]];
+    for (const nSigma of [1, 2]) {
+      const outline = ellipseOutline(mean, sub, nSigma);
+      for (let s = 0; s < outline.length / 2; s++) {
+        ellipses.push({
+          x: outline[2 * s],
+          y: outline[2 * s + 1],
+          segment: names[k],
+          ring: `${k + 1}-${nSigma}`,
+          sigma: `${nSigma}σ`,
+          order: s,
+        });
+      }
+    }
+  });
+  const means = model.components.map((c, k) => ({
+    x: c.meanOriginal[px],
+    y: c.meanOriginal[py],
+    segment: names[k],
+  }));
+  const thinned = stride > 1 ? ` · every ${stride}th of ${extracted.nSamples} rows shown` : '';
+  return {
+    title: `${basename(table.source)}: ${model.components.length} segments`,
+    subtitle:
+      `${model.covarianceType} covariance · log-likelihood ${formatLogLikelihood(model.fit.logLikelihood)} · ` +
+      `BIC ${formatCriterion(model.fit.bic)} · ellipses at 1σ and 2σ · + marks each mean${thinned}`,
+    xTitle: model.columns[px],
+    yTitle: model.columns[py],
+    segmentNames: names,
+    points,
+    ellipses,
+    means,
+  };
+}

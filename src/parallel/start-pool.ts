@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { StartRun } from '../engine/em.js';
+import { runStartsInline, type StartRunner, type StartTask } from '../engine/select-model.js';
+import type { StartRequest, StartWorkerData } from './start-worker.js';
+
+/** Below this much work (rows × K × d² summed over starts), thread start-up costs more than it saves. */
+const MIN_PARALLEL_WORK = 2e6;
+
+export function defaultThreadCount(): number {
+  return availableParallelism();
+}
+
+/**
+ * A StartRunner over `threads` worker threads: tasks are handed out one at a time as
+ * workers become free, and results are put back in task order, so the outcome is the
+ * same for any thread count. Small jobs run inline.
+ */
+export function startRunnerWithThreads(threads: number): StartRunner {
+  return async (data, settings, tasks, onTaskDone) => {
+    const work = tasks.reduce(
+      (sum, t) => sum + data.nSamples * t.nComponents * data.nFeatures ** 2,
+      0,
+    );
+    const nWorkers = Math.min(threads, tasks.length);
+    if (nWorkers <= 1 || work < MIN_PARALLEL_WORK) {
+      return runStartsInline(data, settings, tasks, onTaskDone);
+    }
+
+    const shared = new SharedArrayBuffer(data.values.byteLength);
+    new Float64Array(shared).set(data.values);
+    const workerData: StartWorkerData = {
+      values: shared,
+      nSamples: data.nSamples,
+      nFeatures: data.nFeatures,
+      settings,
+    };
+    const runs: StartRun[] = new Array(tasks.length);
+    let next = 0;
+    let done = 0;
+    const finished = () => onTaskDone?.(++done, tasks.length);
+    const workers = Array.from(
+      { length: nWorkers },
+      () => new Worker(new URL('./start-worker.js', import.meta.url), { workerData }),
+    );
+    try {
+      await Promise.all(
+        workers.map((worker) => drain(worker, tasks, runs, () => next++, finished)),
+      );
+    } finally {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+    return runs;
+  };
+}
+
+/** Feeds one worker tasks until none are left. */
+function drain(
+  worker: Worker,
+  tasks: readonly StartTask[],
+  runs: StartRun[],
+  take: () => number,
+  finished: () => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const send = () => {
+      const index = take();
+      if (index >= tasks.length) {
+        resolve();
+        return;
+      }
+      const request: StartRequest = { index, task: tasks[index] };
+      worker.postMessage(request);
+    };
+    worker.on('message', (message: { index: number; run?: StartRun; error?: string }) => {
+      if (message.error !== undefined) {
+        reject(new Error(message.error));
+        return;
+      }
+      runs[message.index] = message.run!;
+      finished();
+      send();
+    });
+    worker.on('error', reject);
+    send();
+  });
+}
