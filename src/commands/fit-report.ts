@@ -11,6 +11,7 @@ import {
 } from '../engine/describe-segments.js';
 import { ellipseOutline } from '../engine/ellipse.js';
 import type { Memberships } from '../engine/predict.js';
+import { DENSITY_QUANTILE_LEVELS, quantiles } from '../engine/quantiles.js';
 import { scoreFit, type ScoredFit, type SweepCell } from '../engine/select-model.js';
 import { MCLUST_NAMES } from '../engine/types.js';
 import { formatLabelledCsv } from '../io/labelled-csv.js';
@@ -109,7 +110,7 @@ export async function reportFit(
     );
   }
   const labels = describeLabels(prepared, scored);
-  const model = buildModelDocument(prepared, scored, labels, options, selection);
+  const model = buildModelDocument(prepared, scored, memberships, labels, options, selection);
   const summary = buildSummary(prepared, scored, model, memberships, selection);
 
   const contents: ExtraOutput[] = [];
@@ -136,7 +137,7 @@ export async function reportFit(
   const summaryStream = contents.some((c) => c.path === '-') ? io.stderr : io.stdout;
   const files = contents.filter((c) => c.path !== '-');
   if (options.outDir !== undefined && files.length > 0) ensureDirectory(options.outDir);
-  writeFilesAtomically(files);
+  await writeFilesAtomically(files);
   for (const { content } of contents.filter((c) => c.path === '-')) io.stdout.write(content);
   summaryStream.write(renderSummary(summary, options.format, chalkFor(summaryStream, io.env)));
   if (files.length > 0 && !options.quiet) {
@@ -190,6 +191,7 @@ function describeLabels(prepared: PreparedData, scored: ScoredFit): string[] {
 function buildModelDocument(
   prepared: PreparedData,
   scored: ScoredFit,
+  memberships: Memberships,
   labels: readonly string[],
   options: ModelOptions,
   selection: SelectionRecord | undefined,
@@ -197,6 +199,7 @@ function buildModelDocument(
   const { scaler, extracted, columns } = prepared;
   const { fit, criteria } = scored;
   const { nComponents: K, nFeatures: d, covarianceType } = fit.parameters;
+  const jacobian = logScaleJacobian(scaler);
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -218,7 +221,7 @@ function buildModelDocument(
     }),
     fit: {
       logLikelihood: criteria.logLikelihood,
-      logLikelihoodOriginal: criteria.logLikelihood - extracted.nSamples * logScaleJacobian(scaler),
+      logLikelihoodOriginal: criteria.logLikelihood - extracted.nSamples * jacobian,
       bic: criteria.bic,
       aic: criteria.aic,
       icl: criteria.icl,
@@ -236,6 +239,12 @@ function buildModelDocument(
       maxIter: options.maxIter,
       regCovar: options.regCovar,
       logLikelihoodTrajectory: fit.trajectory,
+    },
+    density: {
+      levels: [...DENSITY_QUANTILE_LEVELS],
+      logDensityQuantiles: quantiles(memberships.logDensity, DENSITY_QUANTILE_LEVELS).map(
+        (value) => value - jacobian,
+      ),
     },
     ...(selection === undefined
       ? {}

@@ -99,7 +99,7 @@ export async function runSelectK(
   }
   const files = extras.filter((e) => e.path !== '-');
   if (options.outDir !== undefined && files.length > 0) ensureDirectory(options.outDir);
-  writeFilesAtomically(files);
+  await writeFilesAtomically(files);
   for (const extra of extras.filter((e) => e.path === '-')) io.stdout.write(extra.content);
 }
 

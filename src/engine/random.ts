@@ -24,11 +24,12 @@ export class Random {
   constructor(...stream: number[]) {
     let state = 0x6a09e667;
     for (const value of stream) {
-      // Fold each value (up to 2^53) in as two 32-bit halves.
+      // Fold each value (up to 2^53) in as two 32-bit halves, keeping splitmix32's
+      // mixed output (its counter alone is linear: lists differing in low bits collide).
       const low = value >>> 0;
       const high = Math.floor(value / 4294967296) >>> 0;
-      [state] = splitmix32(state ^ low);
-      [state] = splitmix32(state ^ high);
+      [, state] = splitmix32(state ^ low);
+      [, state] = splitmix32(state ^ high);
     }
     let word: number;
     [state, word] = splitmix32(state);

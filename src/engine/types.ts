@@ -16,9 +16,12 @@ export const MCLUST_NAMES: Record<CovarianceType, string> = {
 export type StartMethod = 'kmeans++' | 'random' | 'random-from-data';
 
 /**
- * `mixed` alternates k-means++ and random-from-data starts: k-means++ alone settles
- * on blob-shaped partitions and misses elongated optima (on the Mall data, diag K=2
- * and full K=2..4), random rows alone are slower to find compact ones.
+ * `mixed` cycles random-from-data, k-means++, random-from-data, random starts.
+ * k-means++ alone settles on blob-shaped partitions and misses elongated optima (on
+ * the Mall data diag K=2, full K=2..4); random rows alone are slower to find compact
+ * ones; random memberships find the "crossing" solutions the others miss. With 30
+ * starts this mix reached scikit-learn's best of 300 starts on the Mall data for
+ * every structure and K = 2..5 with each of 20 seeds tried.
  */
 export type InitMethod = StartMethod | 'mixed';
 
@@ -29,7 +32,12 @@ export const INIT_METHODS: readonly InitMethod[] = [
   'random-from-data',
 ];
 
-const MIXED_CYCLE: readonly StartMethod[] = ['kmeans++', 'random-from-data', 'random'];
+const MIXED_CYCLE: readonly StartMethod[] = [
+  'random-from-data',
+  'kmeans++',
+  'random-from-data',
+  'random',
+];
 
 /** The seeding method of 0-based start `start`. */
 export function startMethod(init: InitMethod, start: number): StartMethod {

@@ -54,6 +54,12 @@ export interface ModelDocument {
   readonly covarianceType: string;
   readonly components: ComponentDocument[];
   readonly fit: FitDocument;
+  /**
+   * Quantiles of the training rows' log density (original units) at tail
+   * probabilities `levels`: `gmm score --anomaly-rate q` flags rows rarer than a
+   * fraction q of the training customers.
+   */
+  readonly density: { readonly levels: number[]; readonly logDensityQuantiles: number[] };
   /** Present when K was chosen by a sweep (-k auto or a range). */
   readonly selection?: { readonly criterion: string; readonly candidates: SelectionEntry[] };
   readonly tool: { readonly name: string; readonly version: string };

@@ -87,23 +87,34 @@ export function parseCsv(text: string, source: string): Table {
   const rows: string[][] = new Array(dataRecords.length);
   const lineNumbers = new Int32Array(dataRecords.length);
   dataRecords.forEach(({ record, info }, r) => {
-    if (record.length !== header.length) {
-      const hint =
-        record.length > header.length
-          ? `a field may hold an unquoted ${JSON.stringify(delimiter)}: quote it, or check the delimiter`
-          : 'fill in the missing fields (empty is fine) so every row matches the header';
-      throw new DataError(
-        `${source}: line ${info.lines}: has ${record.length} fields, but the header has ${header.length}`,
-        hint,
-      );
-    }
+    checkFieldCount(record, header.length, info.lines, source, delimiter);
     rows[r] = record;
     lineNumbers[r] = info.lines;
   });
   return { source, header, rows, lineNumbers, delimiter };
 }
 
-function csvSyntaxError(error: unknown, source: string): DataError {
+/** Every row must have as many fields as the header. */
+export function checkFieldCount(
+  record: readonly string[],
+  headerLength: number,
+  line: number,
+  source: string,
+  delimiter: string,
+): void {
+  if (record.length === headerLength) return;
+  const hint =
+    record.length > headerLength
+      ? `a field may hold an unquoted ${JSON.stringify(delimiter)}: quote it, or check the delimiter`
+      : 'fill in the missing fields (empty is fine) so every row matches the header';
+  throw new DataError(
+    `${source}: line ${line}: has ${record.length} fields, but the header has ${headerLength}`,
+    hint,
+  );
+}
+
+/** csv-parse's errors as one-line DataErrors with a hint. */
+export function csvSyntaxError(error: unknown, source: string): DataError {
   if (!(error instanceof CsvError)) {
     return new DataError(`${source}: ${error instanceof Error ? error.message : String(error)}`);
   }

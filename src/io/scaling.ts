@@ -1,3 +1,4 @@
+import { quantileOfSorted } from '../engine/quantiles.js';
 import { DataError, quoteValue } from './data-error.js';
 
 export type ScaleMethod = 'standard' | 'robust' | 'minmax' | 'none';
@@ -52,15 +53,15 @@ export function fitScaler(
       }
       case 'robust': {
         const sorted = column.slice().sort();
-        const q1 = quantileSorted(sorted, 0.25);
-        const q3 = quantileSorted(sorted, 0.75);
+        const q1 = quantileOfSorted(sorted, 0.25);
+        const q3 = quantileOfSorted(sorted, 0.75);
         if (!(q3 > q1)) {
           throw new DataError(
             `column ${quoteValue(columnNames[j])} has an interquartile range of 0, so --scale robust cannot scale it`,
             'use --scale standard or --scale minmax',
           );
         }
-        center.push(quantileSorted(sorted, 0.5));
+        center.push(quantileOfSorted(sorted, 0.5));
         scale.push(q3 - q1);
         break;
       }
@@ -98,14 +99,6 @@ export function meanAndDeviation(column: Float64Array): { mean: number; sd: numb
     sumSquares += z * z;
   }
   return { mean, sd: largestDeviation * Math.sqrt(sumSquares / n) };
-}
-
-/** Quantile of sorted values with linear interpolation between order statistics. */
-function quantileSorted(sorted: Float64Array, q: number): number {
-  const position = q * (sorted.length - 1);
-  const lower = Math.floor(position);
-  const upper = Math.min(lower + 1, sorted.length - 1);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
 }
 
 /** n×d values in scaled units (a new array). */

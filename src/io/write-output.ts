@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataError } from './data-error.js';
@@ -84,11 +87,11 @@ export function ensureDirectory(path: string): void {
 }
 
 /**
- * Writes each file atomically (see writeFileAtomic). The writes are synchronous, so a
- * SIGINT or SIGTERM that arrives meanwhile is handled after the last rename: the run
- * then ends (exit 130 / 143) with complete files, never with partial or temporary ones.
+ * Runs `work` with SIGINT and SIGTERM handlers that remove every temporary file still
+ * being written and end the run (exit 130 / 143), so an interrupted run leaves no
+ * partial or temporary file behind.
  */
-export function writeFilesAtomically(files: readonly { path: string; content: string }[]): void {
+export async function withSignalCleanup<T>(work: () => T | Promise<T>): Promise<T> {
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const handler = () => {
       removePendingTemporaries();
@@ -98,9 +101,96 @@ export function writeFilesAtomically(files: readonly { path: string; content: st
     return [signal, handler] as const;
   });
   try {
-    for (const { path, content } of files) writeFileAtomic(path, content);
+    return await work();
   } finally {
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  }
+}
+
+/** Writes each file atomically (see writeFileAtomic), all or none being renamed into place. */
+export async function writeFilesAtomically(
+  files: readonly { path: string; content: string }[],
+): Promise<void> {
+  await withSignalCleanup(() => {
+    for (const { path, content } of files) writeFileAtomic(path, content);
+  });
+}
+
+function temporaryPathFor(path: string): string {
+  return join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * An output written piece by piece: to a temporary file renamed into place by
+ * `commit()`, or to stdout ("-") with backpressure. `abort()` removes the temporary file.
+ */
+export interface OutputSink {
+  write(text: string): Promise<void>;
+  commit(): Promise<void>;
+  abort(): void;
+}
+
+export function openOutput(path: string, stdout: NodeJS.WritableStream): OutputSink {
+  if (path === '-') {
+    return {
+      async write(text) {
+        if (!stdout.write(text)) await new Promise((done) => stdout.once('drain', done));
+      },
+      async commit() {},
+      abort() {},
+    };
+  }
+  const temporary = temporaryPathFor(path);
+  pendingTemporaries.add(temporary);
+  let fd: number;
+  try {
+    fd = openSync(temporary, 'wx');
+  } catch (error) {
+    pendingTemporaries.delete(temporary);
+    throw new DataError(
+      `${path}: cannot write: ${describeFsError(error)}`,
+      'choose a writable location',
+    );
+  }
+  const fail = (error: unknown): never => {
+    closeQuietly(fd);
+    rmSync(temporary, { force: true });
+    pendingTemporaries.delete(temporary);
+    throw new DataError(
+      `${path}: cannot write: ${describeFsError(error)}`,
+      'choose a writable location',
+    );
+  };
+  return {
+    async write(text) {
+      try {
+        writeSync(fd, text);
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async commit() {
+      try {
+        closeSync(fd);
+        renameSync(temporary, path);
+        pendingTemporaries.delete(temporary);
+      } catch (error) {
+        fail(error);
+      }
+    },
+    abort() {
+      closeQuietly(fd);
+      rmSync(temporary, { force: true });
+      pendingTemporaries.delete(temporary);
+    },
+  };
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
   }
 }
 
