@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runFit } from '../commands/fit.js';
+import { runPredict, type PredictOptions } from '../commands/predict.js';
+import { runSample, type SampleOptions } from '../commands/sample.js';
+import { runScore, type ScoreOptions } from '../commands/score.js';
 import { runSelectK } from '../commands/select-k.js';
 import type { FitCommandOptions } from '../commands/shared-options.js';
 import type { SelectKOptions } from '../commands/select-k.js';
@@ -18,6 +21,7 @@ import {
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
+  parseFiniteNumber,
   parseSeed,
 } from './option-parsers.js';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './report-error.js';
@@ -60,10 +64,22 @@ Examples (the Mall Customers data ships in fixtures/):
   $ gmm select-k fixtures/mall_customers.csv --cols income,score --fit --out-dir out
 ${MALL_NOTE}`;
 
+const MODEL_EXAMPLES = `
+Examples (after gmm fit fixtures/mall_customers.csv --cols income,score -k 5 --model model.json):
+  $ gmm predict model.json fixtures/mall_customers.csv > labelled.csv
+  $ cat new_customers.csv | gmm predict model.json --missing drop
+  $ gmm score model.json fixtures/mall_customers.csv --anomaly-rate 0.02
+  $ gmm sample model.json -n 1000 --seed 7 > synthetic.csv
+
+Columns are found by the names the model was fitted on. Exit codes: 0 success,
+1 data, model or numeric failure, 2 usage error.`;
+
 const PROGRAM_EXAMPLES = `
 Examples:
   $ gmm fit fixtures/mall_customers.csv --cols income,score -k 5
   $ gmm select-k fixtures/mall_customers.csv --cols income,score --plot bic.svg
+  $ gmm fit fixtures/mall_customers.csv --cols income,score -k 5 --model model.json
+  $ gmm predict model.json fixtures/mall_customers.csv | head
   $ gmm fit --help`;
 
 /** Which input a command reads: the file argument, or piped standard input. */
@@ -219,6 +235,69 @@ function buildProgram(io: CommandIo, state: { command: string }): Command {
     .addHelpText('after', SELECT_K_EXAMPLES)
     .action(async (file: string | undefined, options: SelectKOptions) => {
       await runSelectK(inputFile('select-k', file), options, io);
+    });
+
+  const missingOption = () =>
+    new Option('--missing <policy>', 'a row with an empty or NA model cell: error, or drop it')
+      .default('error')
+      .argParser(choiceParser(['error', 'drop'] as const));
+
+  program
+    .command('predict')
+    .description('segment and membership probabilities for new rows (labelled CSV on stdout)')
+    .argument('<model>', 'model JSON written by gmm fit --model')
+    .argument('[file]', 'CSV file, or - for standard input (default: piped stdin)')
+    .option('--labels <file>', 'write the labelled CSV here instead of stdout')
+    .addOption(missingOption())
+    .option('-q, --quiet', 'no notes on stderr', false)
+    .option('--verbose', 'show the stack trace of an unexpected error', false)
+    .addHelpText('after', MODEL_EXAMPLES)
+    .action(async (model: string, file: string | undefined, options: PredictOptions) => {
+      await runPredict(model, inputFile('predict', file), options, io);
+    });
+
+  program
+    .command('score')
+    .description('log density of each row under the model; flag the least likely rows')
+    .argument('<model>', 'model JSON written by gmm fit --model')
+    .argument('[file]', 'CSV file, or - for standard input (default: piped stdin)')
+    .option('--out <file>', 'write the scored CSV here instead of stdout')
+    .addOption(
+      new Option(
+        '--anomaly-rate <q>',
+        'flag rows rarer than a fraction q of the training rows (e.g. 0.01)',
+      )
+        .argParser(parsePositiveNumber)
+        .conflicts('threshold'),
+    )
+    .addOption(
+      new Option(
+        '--threshold <x>',
+        'flag rows whose log density (original units) is below x',
+      ).argParser(parseFiniteNumber),
+    )
+    .addOption(missingOption())
+    .option('-q, --quiet', 'no notes on stderr (the anomaly count still shows)', false)
+    .option('--verbose', 'show the stack trace of an unexpected error', false)
+    .addHelpText('after', MODEL_EXAMPLES)
+    .action(async (model: string, file: string | undefined, options: ScoreOptions) => {
+      await runScore(model, inputFile('score', file), options, io);
+    });
+
+  program
+    .command('sample')
+    .description('synthetic rows drawn from the model, in original units, with their segment')
+    .argument('<model>', 'model JSON written by gmm fit --model')
+    .requiredOption('-n, --n <rows>', 'how many rows', parsePositiveInteger)
+    .addOption(
+      new Option('--seed <n>', 'seed of the draws').default(DEFAULTS.seed).argParser(parseSeed),
+    )
+    .option('--out <file>', 'write the CSV here instead of stdout')
+    .option('-q, --quiet', 'no notes on stderr', false)
+    .option('--verbose', 'show the stack trace of an unexpected error', false)
+    .addHelpText('after', MODEL_EXAMPLES)
+    .action(async (model: string, options: SampleOptions) => {
+      await runSample(model, options, io);
     });
 
   for (const command of program.commands) {

@@ -96,6 +96,13 @@ export function parsePositiveNumber(text: string): number {
   return value;
 }
 
+export function parseFiniteNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new InvalidArgumentError('give a number.');
+  return value;
+}
+
 export function parseNonNegativeNumber(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < 0) {

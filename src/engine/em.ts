@@ -12,7 +12,6 @@ import {
   type DataMatrix,
   type InitMethod,
   type MixtureParameters,
-  type StartMethod,
   startMethod,
 } from './types.js';
 
@@ -69,24 +68,44 @@ export interface StartRun {
 /**
  * Runs start `start` (0-based) of a fit: its own random stream (seed, K, covariance
  * type, start), so the outcome does not depend on which thread or in which order it
- * runs. A start that becomes singular or collapses (see findCollapse) carries its
- * failure. `variances`: the data's column variances (d), shared by every start.
+ * runs; or, given `initial` parameters, continues EM from them (the refinement of a
+ * start found on a subsample). A start that becomes singular or collapses (see
+ * findCollapse) carries its failure. `variances`: the data's column variances (d).
  */
 export function runStartTask(
   data: DataMatrix,
   settings: EmSettings,
   start: number,
   variances: Float64Array,
+  initial?: MixtureParameters,
 ): StartRun {
-  const random = new Random(
-    settings.seed,
-    settings.nComponents,
-    COVARIANCE_TYPES.indexOf(settings.covarianceType),
-    start,
-  );
   let result: StartResult;
   try {
-    result = runStart(data, settings, startMethod(settings.init, start), random);
+    if (initial !== undefined) {
+      result = iterateEm(
+        data,
+        settings,
+        initial,
+        new Float64Array(data.nSamples * settings.nComponents),
+      );
+    } else {
+      const random = new Random(
+        settings.seed,
+        settings.nComponents,
+        COVARIANCE_TYPES.indexOf(settings.covarianceType),
+        start,
+      );
+      const method = startMethod(settings.init, start);
+      const resp = initialResponsibilities(data, settings.nComponents, method, random);
+      const parameters = estimateGaussianParameters(
+        data,
+        resp,
+        settings.nComponents,
+        settings.covarianceType,
+        settings.regCovar,
+      );
+      result = iterateEm(data, settings, parameters, resp);
+    }
   } catch (error) {
     if (!(error instanceof NumericError)) throw error;
     return {
@@ -150,21 +169,20 @@ export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
 }
 
 /**
- * One EM run: M-step from the initial memberships, then E/M until the relative
- * change of ℓ falls below tol. The loop ends on an E-step, so the returned
- * parameters are the ones whose ℓ is last in the trajectory.
+ * EM from the given parameters: E-step, then M/E until the relative change of ℓ falls
+ * below tol. The loop ends on an E-step, so the returned parameters are the ones whose
+ * ℓ is last in the trajectory. resp: n×K scratch.
  */
-function runStart(
+function iterateEm(
   data: DataMatrix,
   settings: EmSettings,
-  method: StartMethod,
-  random: Random,
+  initial: MixtureParameters,
+  resp: Float64Array,
 ): StartResult {
   const { nComponents, covarianceType, regCovar, maxIter, tol } = settings;
-  const resp = initialResponsibilities(data, nComponents, method, random);
   const sums = createResponsibilitySums(nComponents, data.nFeatures);
   const trajectory: number[] = [];
-  let parameters = estimateGaussianParameters(data, resp, nComponents, covarianceType, regCovar);
+  let parameters = initial;
   let converged = false;
   for (let iteration = 1; ; iteration++) {
     const factors = computePrecisionFactors(parameters);

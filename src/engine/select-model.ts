@@ -3,18 +3,19 @@ import {
   bayesianInformationCriterion,
   integratedCompletedLikelihood,
 } from './criteria.js';
-import { columnVariances } from './collapse.js';
-import {
-  combineStarts,
-  runStartTask,
-  type EmSettings,
-  type MixtureFit,
-  type StartRun,
-} from './em.js';
+import { combineStarts, type EmSettings, type MixtureFit, type StartRun } from './em.js';
 import { NumericError } from './numeric-error.js';
 import { freeParameterCount } from './parameter-count.js';
 import { predictMemberships, type Memberships } from './predict.js';
+import {
+  createTaskExecutor,
+  REFINED_STARTS,
+  searchRowCount,
+  type StartTask,
+} from './search-sample.js';
 import type { CovarianceType, DataMatrix } from './types.js';
+
+export type { StartTask } from './search-sample.js';
 
 export type Criterion = 'bic' | 'aic' | 'icl';
 
@@ -42,13 +43,6 @@ export interface SweepCell {
   readonly failure: string | undefined;
 }
 
-/** One EM start to run: which model, and which of its starts. */
-export interface StartTask {
-  readonly nComponents: number;
-  readonly covarianceType: CovarianceType;
-  readonly start: number;
-}
-
 export type SweepSettings = Omit<EmSettings, 'nComponents' | 'covarianceType'>;
 
 /**
@@ -65,9 +59,9 @@ export type StartRunner = (
 
 /** The runner that runs every start here, one after another. */
 export const runStartsInline: StartRunner = async (data, settings, tasks, onTaskDone) => {
-  const variances = columnVariances(data.values, data.nSamples, data.nFeatures);
+  const execute = createTaskExecutor(data, settings);
   return tasks.map((task, index) => {
-    const run = runStartTask(data, { ...settings, ...task }, task.start, variances);
+    const run = execute(task);
     onTaskDone?.(index + 1, tasks.length);
     return run;
   });
@@ -97,9 +91,10 @@ export function scoreFit(
 }
 
 /**
- * Fits every K × covariance type (nInit starts each, through `runner`). A cell whose
- * every start fails keeps its reason and the sweep goes on. Cells come back ordered by
- * covariance type, then K.
+ * Fits every K × covariance type: nInit search starts each (on a subsample when the
+ * data are large, see search-sample.ts), the best REFINED_STARTS of them continued on
+ * all rows, the best result kept. A cell whose every start fails keeps its reason and
+ * the sweep goes on. Cells come back ordered by covariance type, then K.
  */
 export async function sweepModels(
   data: DataMatrix,
@@ -113,10 +108,27 @@ export async function sweepModels(
     componentCounts.map((nComponents) => ({ nComponents, covarianceType })),
   );
   const runnable = models.filter((m) => m.nComponents <= data.nSamples);
-  const tasks = runnable.flatMap((model) =>
+  const searchTasks = runnable.flatMap((model) =>
     Array.from({ length: settings.nInit }, (_, start) => ({ ...model, start })),
   );
-  const runs = await runner(data, settings, tasks, onTaskDone);
+  const searchRuns = await runner(data, settings, searchTasks, onTaskDone);
+  const runsOf = (model: (typeof models)[number], tasks: readonly StartTask[], runs: StartRun[]) =>
+    runs.filter(
+      (_, t) =>
+        tasks[t].nComponents === model.nComponents &&
+        tasks[t].covarianceType === model.covarianceType,
+    );
+  const subsampled = (model: (typeof models)[number]) =>
+    searchRowCount(model.nComponents, data.nFeatures) < data.nSamples;
+  const refineTasks: StartTask[] = runnable.filter(subsampled).flatMap((model) =>
+    runsOf(model, searchTasks, searchRuns)
+      .filter((run) => run.failure === undefined && run.parameters !== undefined)
+      .sort((a, b) => finalLogLikelihood(b) - finalLogLikelihood(a) || a.start - b.start)
+      .slice(0, REFINED_STARTS)
+      .map((run) => ({ ...model, start: run.start, initial: run.parameters })),
+  );
+  const refineRuns =
+    refineTasks.length > 0 ? await runner(data, settings, refineTasks, onTaskDone) : [];
   return models.map((model) => {
     if (model.nComponents > data.nSamples) {
       return {
@@ -125,13 +137,13 @@ export async function sweepModels(
         failure: `more components than rows (${data.nSamples})`,
       };
     }
-    const modelRuns = runs.filter(
-      (_, t) =>
-        tasks[t].nComponents === model.nComponents &&
-        tasks[t].covarianceType === model.covarianceType,
-    );
+    const searched = runsOf(model, searchTasks, searchRuns);
+    const refined = runsOf(model, refineTasks, refineRuns);
     try {
-      const fit = combineStarts({ ...settings, ...model }, modelRuns);
+      const fit = combineStarts(
+        { ...settings, ...model },
+        subsampled(model) && refined.length > 0 ? refined : searched,
+      );
       return {
         ...model,
         result: { fit, criteria: scoreFit(data, fit).criteria },
@@ -142,6 +154,10 @@ export async function sweepModels(
       return { ...model, result: undefined, failure: error.message };
     }
   });
+}
+
+function finalLogLikelihood(run: StartRun): number {
+  return run.trajectory[run.trajectory.length - 1];
 }
 
 /** The cell with the lowest criterion (first on ties), or undefined when every cell failed. */

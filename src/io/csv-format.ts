@@ -19,3 +19,8 @@ export function formatCsvRow(fields: readonly string[], delimiter: string): stri
 export function formatProbability(p: number): string {
   return String(Number(p.toFixed(6)));
 }
+
+/** Measurements in CSV output: 10 significant digits, no exponent below 1e21 ("55.87", "-1755.344"). */
+export function formatMeasurement(value: number): string {
+  return String(Number(value.toPrecision(10)));
+}

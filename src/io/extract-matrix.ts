@@ -18,12 +18,14 @@ export interface ExtractedMatrix {
 /**
  * Copies the selected columns into a flat Float64Array. A cell that is not a number
  * is an error naming line, column and value; a missing cell is one too unless the
- * policy is "drop", which leaves its row out.
+ * policy is "drop", which leaves its row out. Keeping no row is an error unless
+ * `allowEmpty` (a batch of a stream may be all dropped).
  */
 export function extractMatrix(
   table: Table,
   columnIndexes: readonly number[],
   missing: MissingPolicy,
+  { allowEmpty = false }: { allowEmpty?: boolean } = {},
 ): ExtractedMatrix {
   const d = columnIndexes.length;
   const values = new Float64Array(table.rows.length * d);
@@ -53,7 +55,7 @@ export function extractMatrix(
     if (keep) rowIndexes[n++] = r;
     else droppedRows++;
   }
-  if (n === 0) {
+  if (n === 0 && !allowEmpty) {
     throw new DataError(
       `${table.source}: no rows are left after dropping the ${droppedRows} with a missing value`,
       'fill in the missing values, or choose other columns with --cols',

@@ -7,7 +7,7 @@ export interface Table {
   readonly header: string[];
   readonly rows: string[][];
   /** 1-based line number of each row in the file (where the record ends). */
-  readonly lineNumbers: Int32Array;
+  readonly lineNumbers: ArrayLike<number>;
   readonly delimiter: string;
 }
 

@@ -139,10 +139,14 @@ export function isIdLikeColumn(table: Table, index: number): boolean {
   return true;
 }
 
-/** The default model columns: every numeric column except id-like ones. */
+/** Columns gmm itself writes (labelled CSV, score, sample): results, not measurements. */
+const GMM_OUTPUT_COLUMN = /^(segment|certainty|log_density|anomaly|p_\d+)$/;
+
+/** The default model columns: every numeric column except id-like ones and gmm's own outputs. */
 export function defaultColumns(table: Table): SelectedColumn[] {
   const columns: SelectedColumn[] = [];
   table.header.forEach((name, index) => {
+    if (GMM_OUTPUT_COLUMN.test(name)) return;
     if (isNumericColumn(table, index) && !isIdLikeColumn(table, index)) {
       columns.push({ index, name, typed: undefined });
     }

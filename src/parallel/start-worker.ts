@@ -3,10 +3,8 @@
  * not copied) and then one task at a time; it answers each with the StartRun.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { columnVariances } from '../engine/collapse.js';
-import { runStartTask } from '../engine/em.js';
-import type { StartTask, SweepSettings } from '../engine/select-model.js';
-import type { DataMatrix } from '../engine/types.js';
+import { createTaskExecutor, type StartTask } from '../engine/search-sample.js';
+import type { SweepSettings } from '../engine/select-model.js';
 
 export interface StartWorkerData {
   readonly values: SharedArrayBuffer;
@@ -21,13 +19,14 @@ export interface StartRequest {
 }
 
 const { values, nSamples, nFeatures, settings } = workerData as StartWorkerData;
-const data: DataMatrix = { values: new Float64Array(values), nSamples, nFeatures };
-const variances = columnVariances(data.values, nSamples, nFeatures);
+const execute = createTaskExecutor(
+  { values: new Float64Array(values), nSamples, nFeatures },
+  settings,
+);
 
 parentPort!.on('message', ({ index, task }: StartRequest) => {
   try {
-    const run = runStartTask(data, { ...settings, ...task }, task.start, variances);
-    parentPort!.postMessage({ index, run });
+    parentPort!.postMessage({ index, run: execute(task) });
   } catch (error) {
     parentPort!.postMessage({
       index,

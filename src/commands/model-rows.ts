@@ -1,0 +1,74 @@
+import type { MixtureParameters } from '../engine/types.js';
+import { predictMemberships, type Memberships } from '../engine/predict.js';
+import { DataError, quoteValue } from '../io/data-error.js';
+import { extractMatrix, type ExtractedMatrix, type MissingPolicy } from '../io/extract-matrix.js';
+import type { CsvBatch, CsvStream } from '../io/csv-stream.js';
+import type { ModelDocument } from '../io/model-document.js';
+import { applyScaler } from '../io/scaling.js';
+import { listHeaders } from '../io/select-columns.js';
+
+/** The header index of each model column, matched by exact name. */
+export function modelColumnIndexes(
+  document: ModelDocument,
+  header: readonly string[],
+  source: string,
+): number[] {
+  return document.columns.map((name) => {
+    const matches = header.flatMap((h, i) => (h === name ? [i] : []));
+    if (matches.length === 0) {
+      throw new DataError(
+        `${source}: has no column ${quoteValue(name)}, which the model was fitted on`,
+        `the columns are: ${listHeaders(header)}`,
+      );
+    }
+    if (matches.length > 1) {
+      throw new DataError(
+        `${source}: column name ${quoteValue(name)} appears ${matches.length} times (columns ${matches.map((i) => i + 1).join(', ')})`,
+        'give each column a unique name',
+      );
+    }
+    return matches[0];
+  });
+}
+
+export interface ScoredBatch {
+  readonly batch: CsvBatch;
+  readonly extracted: ExtractedMatrix;
+  readonly memberships: Memberships;
+}
+
+/**
+ * Streams the input through the model a batch at a time: the model's columns
+ * extracted (missing policy as in fit), scaled with the stored scaler, and the
+ * memberships computed. Memory stays at one batch. Returns the rows kept and dropped.
+ */
+export async function scoreStream(
+  stream: CsvStream,
+  document: ModelDocument,
+  parameters: MixtureParameters,
+  missing: MissingPolicy,
+  onBatch: (scored: ScoredBatch) => Promise<void>,
+): Promise<{ rows: number; dropped: number }> {
+  const indexes = modelColumnIndexes(document, stream.header, stream.source);
+  let rows = 0;
+  let dropped = 0;
+  for await (const batch of stream.batches) {
+    const table = {
+      ...batch,
+      source: stream.source,
+      header: stream.header,
+      delimiter: stream.delimiter,
+    };
+    const extracted = extractMatrix(table, indexes, missing, { allowEmpty: true });
+    dropped += extracted.droppedRows;
+    rows += extracted.nSamples;
+    if (extracted.nSamples === 0) continue;
+    const data = {
+      values: applyScaler(extracted.values, extracted.nFeatures, document.scaler),
+      nSamples: extracted.nSamples,
+      nFeatures: extracted.nFeatures,
+    };
+    await onBatch({ batch, extracted, memberships: predictMemberships(data, parameters) });
+  }
+  return { rows, dropped };
+}

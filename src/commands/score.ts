@@ -1,0 +1,106 @@
+import { UsageError } from '../cli/usage-error.js';
+import { writeNote, type CommandIo } from '../cli/terminal.js';
+import { interpolateQuantile } from '../engine/quantiles.js';
+import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
+import { openCsvStream } from '../io/csv-stream.js';
+import type { MissingPolicy } from '../io/extract-matrix.js';
+import { logScaleJacobian } from '../io/scaling.js';
+import { checkOutputPaths, openOutput, withSignalCleanup } from '../io/write-output.js';
+import { formatPercent, plural } from '../present/text.js';
+import { loadModel } from './load-model.js';
+import { scoreStream } from './model-rows.js';
+
+export interface ScoreOptions {
+  readonly out: string | undefined;
+  readonly anomalyRate: number | undefined;
+  readonly threshold: number | undefined;
+  readonly missing: MissingPolicy;
+  readonly quiet: boolean;
+}
+
+/**
+ * gmm score: each row's log density under the model (natural log, original units:
+ * the scaled-data log density minus Σⱼ log sⱼ), and with --anomaly-rate q or
+ * --threshold x an `anomaly` flag for rows below the threshold.
+ */
+export async function runScore(
+  modelPath: string,
+  file: string,
+  options: ScoreOptions,
+  io: CommandIo,
+): Promise<void> {
+  if (options.anomalyRate !== undefined && options.threshold !== undefined) {
+    throw new UsageError('give --anomaly-rate or --threshold, not both');
+  }
+  if (options.anomalyRate !== undefined && !(options.anomalyRate > 0 && options.anomalyRate < 1)) {
+    throw new UsageError(
+      `--anomaly-rate ${options.anomalyRate} must be between 0 and 1`,
+      'e.g. --anomaly-rate 0.01 for the rarest 1%',
+    );
+  }
+  const { document, parameters } = await loadModel(modelPath);
+  let threshold = options.threshold;
+  if (options.anomalyRate !== undefined) {
+    const density = document.density;
+    if (density === undefined) {
+      throw new UsageError(
+        `${modelPath} has no training density quantiles`,
+        'refit it with this gmm, or use --threshold',
+      );
+    }
+    threshold = interpolateQuantile(
+      density.levels,
+      density.logDensityQuantiles,
+      options.anomalyRate,
+    );
+  }
+  const jacobian = logScaleJacobian(document.scaler);
+  const target = options.out ?? '-';
+  const stream = await openCsvStream(file);
+  checkOutputPaths(new Map([['--out', target]]), stream.path);
+  const { delimiter } = stream;
+  const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
+  let flagged = 0;
+  await withSignalCleanup(async () => {
+    const output = openOutput(target, io.stdout);
+    try {
+      await output.write(`${formatCsvRow([...stream.header, ...extraHeader], delimiter)}\n`);
+      const { rows, dropped } = await scoreStream(
+        stream,
+        document,
+        parameters,
+        options.missing,
+        async ({ batch, extracted, memberships }) => {
+          let text = '';
+          for (let i = 0; i < extracted.nSamples; i++) {
+            const logDensity = memberships.logDensity[i] - jacobian;
+            let line = `${formatCsvRow(batch.rows[extracted.rowIndexes[i]], delimiter)}${delimiter}${formatMeasurement(logDensity)}`;
+            if (threshold !== undefined) {
+              const anomaly = logDensity < threshold;
+              if (anomaly) flagged++;
+              line += `${delimiter}${anomaly ? 1 : 0}`;
+            }
+            text += `${line}\n`;
+          }
+          await output.write(text);
+        },
+      );
+      await output.commit();
+      if (!options.quiet || threshold !== undefined) {
+        const droppedText =
+          dropped > 0 ? ` (${plural(dropped, 'row')} with a missing value dropped)` : '';
+        const flaggedText =
+          threshold === undefined
+            ? ''
+            : ` · ${plural(flagged, 'row')} flagged as anomalies (log density < ${formatMeasurement(threshold)}` +
+              (options.anomalyRate === undefined
+                ? ')'
+                : `, rarer than ${formatPercent(options.anomalyRate)} of the training rows)`);
+        writeNote(io, 'score', 'note', `${plural(rows, 'row')} scored${droppedText}${flaggedText}`);
+      }
+    } catch (error) {
+      output.abort();
+      throw error;
+    }
+  });
+}
