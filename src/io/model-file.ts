@@ -47,6 +47,13 @@ export function parseModelDocument(text: string, source: string): ModelDocument 
     throw new DataError(`${source}: ${field} ${problem}`, hint);
   };
   const model = asObject(raw, 'the model', fail);
+  if (model.format === undefined) {
+    fail(
+      'format',
+      'is missing: this is not a gmm model file',
+      'give a model written by gmm fit --model',
+    );
+  }
   if (model.format !== MODEL_FORMAT) {
     fail(
       'format',

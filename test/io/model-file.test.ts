@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../../src/io/data-error.js';
+import { parseModelDocument } from '../../src/io/model-file.js';
+
+/** A valid model, written by hand: 2 columns, 2 components. */
+function validModel(): Record<string, unknown> {
+  return {
+    format: 'gmm-model',
+    version: 1,
+    columns: ['a', 'b'],
+    scaler: { method: 'standard', center: [1, 2], scale: [3, 4] },
+    covarianceType: 'full',
+    components: [
+      {
+        segment: 1,
+        label: 'x',
+        weight: 0.6,
+        mean: [0, 0],
+        covariance: [
+          [1, 0.5],
+          [0.5, 1],
+        ],
+      },
+      {
+        segment: 2,
+        label: 'y',
+        weight: 0.4,
+        mean: [1, 1],
+        covariance: [
+          [2, 0],
+          [0, 2],
+        ],
+      },
+    ],
+  };
+}
+
+function failureOf(text: string): string {
+  try {
+    parseModelDocument(text, 'model.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(DataError);
+    return (error as DataError).message;
+  }
+  throw new Error('expected the model to be refused');
+}
+
+function withChange(change: (model: Record<string, any>) => void): string {
+  const model = validModel() as Record<string, any>;
+  change(model);
+  return JSON.stringify(model);
+}
+
+describe('parseModelDocument', () => {
+  it('accepts a valid model', () => {
+    expect(parseModelDocument(JSON.stringify(validModel()), 'model.json').columns).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
+  it('refuses a JSON file that is not a model', () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8');
+    expect(() => parseModelDocument(text, 'package.json')).toThrow(
+      'package.json: format is missing: this is not a gmm model file',
+    );
+  });
+
+  it.each([
+    [
+      'truncated JSON',
+      JSON.stringify(validModel()).slice(0, 80),
+      /^model\.json: is not valid JSON \(/,
+    ],
+    [
+      'another format',
+      withChange((m) => (m.format = 'other')),
+      'model.json: format is "other", not "gmm-model"',
+    ],
+    [
+      'a newer version',
+      withChange((m) => (m.version = 2)),
+      'model.json: version is 2: the model was written by a newer gmm (this one reads version 1)',
+    ],
+    [
+      'a NaN mean',
+      withChange((m) => (m.components[1].mean[0] = 'NaN')),
+      'model.json: components[1].mean[0] is "NaN", not a finite number',
+    ],
+    [
+      'a NaN token',
+      JSON.stringify(validModel()).replace('"mean":[1,1]', '"mean":[NaN,1]'),
+      /^model\.json: is not valid JSON/,
+    ],
+    [
+      'weights summing to 0.7',
+      withChange((m) => (m.components[1].weight = 0.1)),
+      'model.json: components have weights summing to 0.7, not 1',
+    ],
+    [
+      'a zero weight',
+      withChange((m) => (m.components[1].weight = 0)),
+      'model.json: components[1].weight is "0"; a weight must be in (0, 1]',
+    ],
+    [
+      'an asymmetric covariance',
+      withChange((m) => (m.components[0].covariance[0][1] = 0.7)),
+      'model.json: components[0].covariance is not symmetric',
+    ],
+    [
+      'a wrong-sized mean',
+      withChange((m) => (m.components[0].mean = [0])),
+      'model.json: components[0].mean must be a list of 2 numbers',
+    ],
+    [
+      'a zero scale',
+      withChange((m) => (m.scaler.scale[1] = 0)),
+      'model.json: scaler.scale[1] is 0; a scale must be positive',
+    ],
+    [
+      'an unknown structure',
+      withChange((m) => (m.covarianceType = 'VVX')),
+      /^model\.json: covarianceType is "VVX", not one of/,
+    ],
+    [
+      'duplicate columns',
+      withChange((m) => (m.columns = ['a', 'a'])),
+      'model.json: columns names a column twice',
+    ],
+  ])('refuses %s', (_, text, message) => {
+    if (typeof message === 'string') expect(failureOf(text)).toBe(message);
+    else expect(failureOf(text)).toMatch(message);
+  });
+
+  it('refuses 10^6 declared components without walking them', () => {
+    const text = JSON.stringify(validModel()).replace(
+      /"components":\[.*\]/,
+      `"components":[${'{},'.repeat(999_999)}{}]`,
+    );
+    expect(failureOf(text)).toBe('model.json: components lists 1000000 components (at most 1000)');
+  });
+});
