@@ -149,7 +149,10 @@ describe('predict, score and sample from a fitted model', () => {
 });
 
 describe('hostile models and inputs: one line, exit 1', () => {
-  const model = () => JSON.parse(readFileSync(MODEL, 'utf8')) as Record<string, any>;
+  const model = () =>
+    JSON.parse(readFileSync(MODEL, 'utf8')) as {
+      components: { weight: number; covariance: number[][] }[];
+    };
   const write = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);

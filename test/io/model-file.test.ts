@@ -4,8 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/io/data-error.js';
 import { parseModelDocument } from '../../src/io/model-file.js';
 
+interface EditableModel {
+  format: string;
+  version: number;
+  columns: string[];
+  scaler: { method: string; center: number[]; scale: number[] };
+  covarianceType: string;
+  components: {
+    segment: number;
+    label: string;
+    weight: number;
+    mean: unknown[];
+    covariance: number[][];
+  }[];
+}
+
 /** A valid model, written by hand: 2 columns, 2 components. */
-function validModel(): Record<string, unknown> {
+function validModel(): EditableModel {
   return {
     format: 'gmm-model',
     version: 1,
@@ -47,8 +62,8 @@ function failureOf(text: string): string {
   throw new Error('expected the model to be refused');
 }
 
-function withChange(change: (model: Record<string, any>) => void): string {
-  const model = validModel() as Record<string, any>;
+function withChange(change: (model: EditableModel) => void): string {
+  const model = validModel();
   change(model);
   return JSON.stringify(model);
 }
