@@ -30,8 +30,10 @@ export function sumResponsibilities(
  *   tied:      Σ  = Σₖ Σᵢ rᵢₖ (xᵢ−μₖ)(xᵢ−μₖ)ᵀ / Σₖ Nₖ
  *   diag:      Σₖ = diag(Σᵢ rᵢₖ (xᵢ−μₖ)² / Nₖ)
  *   spherical: Σₖ = σₖ² I, σₖ² = mean over j of the diag variances
- * The scatter is accumulated around the new means (two-pass), which keeps precision
- * when the data sit far from the origin.
+ * The scatter is taken around the new means, which keeps precision when the data sit
+ * far from the origin: recentred from the E-step's scatter around the previous means
+ * when `sums` carry it (one pass over the rows per iteration), else accumulated in a
+ * second pass over `resp`.
  */
 export function estimateGaussianParameters(
   data: DataMatrix,
@@ -41,7 +43,7 @@ export function estimateGaussianParameters(
   regCovar: number,
   sums: ResponsibilitySums = sumResponsibilities(data, resp, nComponents),
 ): MixtureParameters {
-  const { values, nSamples, nFeatures: d } = data;
+  const d = data.nFeatures;
   const K = nComponents;
   const nk = new Float64Array(K);
   let nkTotal = 0;
@@ -56,69 +58,115 @@ export function estimateGaussianParameters(
     for (let a = 0; a < d; a++) means[k * d + a] = sums.weightedSums[k * d + a] / nk[k];
   }
 
+  // Upper triangle (full, tied) or diagonal (diag, spherical) of each component's
+  // weighted scatter around its new mean, K×d×d.
+  const scatter =
+    sums.centers === undefined
+      ? scatterAroundMeans(data, resp, K, means, covarianceType)
+      : recentreScatter(sums, means, K, d, covarianceType);
   const covariances = new Float64Array(K * d * d);
-  const diff = new Float64Array(d);
-  if (covarianceType === 'full' || covarianceType === 'tied') {
-    // Upper triangle of each component's weighted scatter, K×d×d.
-    const scatter = new Float64Array(K * d * d);
-    for (let i = 0; i < nSamples; i++) {
-      const rowOffset = i * d;
-      for (let k = 0; k < K; k++) {
-        const r = resp[i * K + k];
-        if (r === 0) continue;
-        const meanOffset = k * d;
-        for (let a = 0; a < d; a++) diff[a] = values[rowOffset + a] - means[meanOffset + a];
-        const sOffset = k * d * d;
-        for (let a = 0; a < d; a++) {
-          const rda = r * diff[a];
-          const sRow = sOffset + a * d;
-          for (let b = a; b < d; b++) scatter[sRow + b] += rda * diff[b];
-        }
-      }
+  if (covarianceType === 'full') {
+    for (let k = 0; k < K; k++) {
+      writeSymmetric(scatter, k * d * d, 1 / nk[k], covariances, k * d * d, d, regCovar);
     }
-    if (covarianceType === 'full') {
-      for (let k = 0; k < K; k++) {
-        writeSymmetric(scatter, k * d * d, 1 / nk[k], covariances, k * d * d, d, regCovar);
-      }
-    } else {
-      const pooled = new Float64Array(d * d);
-      for (let k = 0; k < K; k++) {
-        for (let e = 0; e < d * d; e++) pooled[e] += scatter[k * d * d + e];
-      }
-      for (let k = 0; k < K; k++) {
-        writeSymmetric(pooled, 0, 1 / nkTotal, covariances, k * d * d, d, regCovar);
-      }
+  } else if (covarianceType === 'tied') {
+    const pooled = new Float64Array(d * d);
+    for (let k = 0; k < K; k++) {
+      for (let e = 0; e < d * d; e++) pooled[e] += scatter[k * d * d + e];
+    }
+    for (let k = 0; k < K; k++) {
+      writeSymmetric(pooled, 0, 1 / nkTotal, covariances, k * d * d, d, regCovar);
     }
   } else {
-    // K×d weighted squared deviations.
-    const squares = new Float64Array(K * d);
-    for (let i = 0; i < nSamples; i++) {
-      const rowOffset = i * d;
-      for (let k = 0; k < K; k++) {
-        const r = resp[i * K + k];
-        if (r === 0) continue;
-        const meanOffset = k * d;
-        for (let a = 0; a < d; a++) {
-          const delta = values[rowOffset + a] - means[meanOffset + a];
-          squares[meanOffset + a] += r * delta * delta;
-        }
-      }
-    }
     for (let k = 0; k < K; k++) {
       const cOffset = k * d * d;
       if (covarianceType === 'diag') {
         for (let a = 0; a < d; a++) {
-          covariances[cOffset + a * d + a] = squares[k * d + a] / nk[k] + regCovar;
+          covariances[cOffset + a * d + a] = scatter[cOffset + a * d + a] / nk[k] + regCovar;
         }
       } else {
         let variance = 0;
-        for (let a = 0; a < d; a++) variance += squares[k * d + a] / nk[k];
+        for (let a = 0; a < d; a++) variance += scatter[cOffset + a * d + a] / nk[k];
         variance = variance / d + regCovar;
         for (let a = 0; a < d; a++) covariances[cOffset + a * d + a] = variance;
       }
     }
   }
   return { nComponents: K, nFeatures: d, covarianceType, weights, means, covariances };
+}
+
+/** Whether a structure needs the whole scatter matrix or only its diagonal. */
+function needsFullScatter(covarianceType: CovarianceType): boolean {
+  return covarianceType === 'full' || covarianceType === 'tied';
+}
+
+/** Two passes: the scatter Σᵢ rᵢₖ (xᵢ−μₖ)(xᵢ−μₖ)ᵀ accumulated around the new means. */
+function scatterAroundMeans(
+  data: DataMatrix,
+  resp: Float64Array,
+  K: number,
+  means: Float64Array,
+  covarianceType: CovarianceType,
+): Float64Array {
+  const { values, nSamples, nFeatures: d } = data;
+  const full = needsFullScatter(covarianceType);
+  const scatter = new Float64Array(K * d * d);
+  const diff = new Float64Array(d);
+  for (let i = 0; i < nSamples; i++) {
+    const rowOffset = i * d;
+    for (let k = 0; k < K; k++) {
+      const r = resp[i * K + k];
+      if (r === 0) continue;
+      const meanOffset = k * d;
+      for (let a = 0; a < d; a++) diff[a] = values[rowOffset + a] - means[meanOffset + a];
+      const sOffset = k * d * d;
+      for (let a = 0; a < d; a++) {
+        const rda = r * diff[a];
+        const sRow = sOffset + a * d;
+        if (!full) {
+          scatter[sRow + a] += rda * diff[a];
+          continue;
+        }
+        for (let b = a; b < d; b++) scatter[sRow + b] += rda * diff[b];
+      }
+    }
+  }
+  return scatter;
+}
+
+/**
+ * The scatter around the new means μ from the E-step's scatter S around its centres c
+ * (the previous means), with δ = μ − c and u = Σ r x − N c:
+ *   Σ r (x−μ)(x−μ)ᵀ = S − δuᵀ − uδᵀ + N δδᵀ.
+ * Exact algebra, and stable because c is close to μ; it spares a second pass over the rows.
+ */
+function recentreScatter(
+  sums: ResponsibilitySums,
+  means: Float64Array,
+  K: number,
+  d: number,
+  covarianceType: CovarianceType,
+): Float64Array {
+  const full = needsFullScatter(covarianceType);
+  const centers = sums.centers!;
+  const scatter = new Float64Array(K * d * d);
+  const delta = new Float64Array(d);
+  const u = new Float64Array(d);
+  for (let k = 0; k < K; k++) {
+    const n = sums.nk[k];
+    for (let a = 0; a < d; a++) {
+      delta[a] = means[k * d + a] - centers[k * d + a];
+      u[a] = sums.weightedSums[k * d + a] - n * centers[k * d + a];
+    }
+    const offset = k * d * d;
+    for (let a = 0; a < d; a++) {
+      for (let b = a; b < (full ? d : a + 1); b++) {
+        const e = offset + a * d + b;
+        scatter[e] = sums.scatter[e] - delta[a] * u[b] - u[a] * delta[b] + n * delta[a] * delta[b];
+      }
+    }
+  }
+  return scatter;
 }
 
 /** out = scale · (upper triangle of source, mirrored) + reg·I, both d×d at the given offsets. */

@@ -1,4 +1,5 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import type { PrecisionShape } from './kernels.js';
 import { NumericError } from './numeric-error.js';
 import type { MixtureParameters } from './types.js';
 
@@ -17,6 +18,10 @@ export interface PrecisionFactors {
   readonly invChol: Float64Array;
   /** K×d, Wₖ μₖ. */
   readonly shift: Float64Array;
+  /** K×d, μₖ (the E-step works on x − μₖ, and gathers its scatter around μₖ). */
+  readonly means: Float64Array;
+  /** Diagonal Wₖ (diag, spherical) let the E-step skip the off-diagonal terms. */
+  readonly shape: PrecisionShape;
   /** K, −d/2 log 2π + Σⱼ log Wₖ[j,j] (= −½ log|2πΣₖ|). */
   readonly logNorm: Float64Array;
   /** K, logNormₖ + log πₖ: the constant part of log πₖ N(x | μₖ, Σₖ). */
@@ -59,7 +64,11 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
     logNorm[k] = -0.5 * d * LOG_2PI + logDet;
     logWeightedNorm[k] = logNorm[k] + Math.log(weights[k]);
   }
-  return { nComponents, nFeatures: d, invChol, shift, logNorm, logWeightedNorm };
+  const shape: PrecisionShape =
+    parameters.covarianceType === 'diag' || parameters.covarianceType === 'spherical'
+      ? 'diagonal'
+      : 'full';
+  return { nComponents, nFeatures: d, invChol, shift, means, shape, logNorm, logWeightedNorm };
 }
 
 /** Forward substitution column by column: out[offset..] = L⁻¹ (row-major d×d). */

@@ -1,0 +1,205 @@
+/**
+ * The E-step's n×K hot loop, generated once per (d, covariance shape) with the
+ * per-dimension loops unrolled for small d: the Mahalanobis term, log-sum-exp
+ * normalisation, and the sums the M-step needs (Nₖ, Σ r x, and the scatter
+ * Σ r (x−μₖ)(x−μₖ)ᵀ around the current means), all in one pass over the rows.
+ * Generated code is plain arithmetic on the typed arrays it is given.
+ *
+ * Arguments of a kernel (shapes):
+ *   X n×d data · W K×d×d inverse Cholesky factors (lower) · M K×d means ·
+ *   C K log πₖ − ½ log|2πΣₖ| · R n×K responsibilities (out) · T K scratch ·
+ *   NK K, SX K×d, SC K×d×d (upper triangle) sums (out, or null to skip) ·
+ *   LD n log densities (out, or null) · status Int32Array(1): set to i+1 when row i
+ *   has no finite term, and the kernel returns NaN.
+ */
+export type ExpectationKernel = (
+  X: Float64Array,
+  n: number,
+  K: number,
+  W: Float64Array,
+  M: Float64Array,
+  C: Float64Array,
+  R: Float64Array,
+  T: Float64Array,
+  NK: Float64Array | null,
+  SX: Float64Array | null,
+  SC: Float64Array | null,
+  LD: Float64Array | null,
+  status: Int32Array,
+) => number;
+
+/** 'diagonal' when every Wₖ is diagonal (diag and spherical covariances). */
+export type PrecisionShape = 'full' | 'diagonal';
+
+/** Up to this d the loops over dimensions are written out; beyond, they stay loops. */
+const UNROLL_LIMIT = 12;
+
+/** Below this (log scale, relative to the row's largest term) exp() cannot change the row sum. */
+export const NEGLIGIBLE_LOG_RATIO = -40;
+
+const cache = new Map<string, ExpectationKernel>();
+
+export function expectationKernel(d: number, shape: PrecisionShape): ExpectationKernel {
+  const key = `${d}:${shape}`;
+  let kernel = cache.get(key);
+  if (kernel === undefined) {
+    kernel = (
+      d <= UNROLL_LIMIT ? unrolledKernel(d, shape) : loopedKernel(d, shape)
+    ) as ExpectationKernel;
+    cache.set(key, kernel);
+  }
+  return kernel;
+}
+
+const range = (count: number) => Array.from({ length: count }, (_, j) => j);
+
+/**
+ * exp(δ) for δ ∈ [−40, 0] as 2^(j/64) · e^r (Tang's table method): j = ⌊64δ/ln 2⌋, r ∈
+ * [0, ln2/64) reduced in two parts (Cody–Waite; j·LN2_64_HI is exact for |j| < 2^13),
+ * e^r by its Taylor polynomial to r⁶. Relative error below 2e-15, about three times
+ * faster than Math.exp, which is a third of the E-step's time otherwise.
+ */
+const LN2_64_HI = Math.round((Math.LN2 / 64) * 2 ** 40) / 2 ** 40;
+const LN2_64_LO = Math.LN2 / 64 - LN2_64_HI;
+const EXP_FRACTIONS = Float64Array.from({ length: 64 }, (_, i) => 2 ** (i / 64));
+const POWERS_OF_TWO = Float64Array.from({ length: 65 }, (_, i) => 2 ** (i - 64));
+
+/** Statements setting `e` to exp(delta), or 0 below NEGLIGIBLE_LOG_RATIO, for generated code. */
+const FAST_EXP = `let e = 0;
+      if (delta >= ${NEGLIGIBLE_LOG_RATIO}) {
+        const j = Math.floor(delta * ${64 / Math.LN2});
+        const r = delta - j * ${LN2_64_HI} - j * ${LN2_64_LO};
+        e = P2[(j >> 6) + 64] * EF[j & 63] *
+          (1 + r * (1 + r * (0.5 + r * (${1 / 6} + r * (${1 / 24} + r * (${1 / 120} + r * ${1 / 720}))))));
+      }`;
+
+function compile(body: string): ExpectationKernel {
+  // Code generation is the point here: one straight-line kernel per dimension.
+  const factory = new Function(
+    'EF',
+    'P2',
+    `"use strict";\nreturn function kernel(X, n, K, W, M, C, R, T, NK, SX, SC, LD, status) {\n${body}\n};`,
+  ) as (fractions: Float64Array, powers: Float64Array) => ExpectationKernel;
+  return factory(EXP_FRACTIONS, POWERS_OF_TWO);
+}
+
+/** The part shared by both forms: normalise T, accumulate ℓ, write R and LD. */
+function normaliseRow(accumulate: string): string {
+  return `
+    if (!(max > -Infinity && max < Infinity)) { status[0] = i + 1; return NaN; }
+    let total = 0;
+    for (let k = 0; k < K; k++) {
+      const delta = T[k] - max;
+      ${FAST_EXP}
+      T[k] = e;
+      total += e;
+    }
+    const lse = max + Math.log(total);
+    ll += lse;
+    if (LD !== null) LD[i] = lse;
+    const inverse = 1 / total;
+    const ro = i * K;
+    for (let k = 0; k < K; k++) {
+      const r = T[k] * inverse;
+      R[ro + k] = r;
+      if (gather && r !== 0) {
+        NK[k] += r;
+        const m = k * D;
+        const s = k * DD;
+${accumulate}
+      }
+    }`;
+}
+
+function unrolledKernel(d: number, shape: PrecisionShape): ExpectationKernel {
+  const dims = range(d);
+  const loadRow = dims.map((a) => `const x${a} = X[o + ${a}];`).join(' ');
+  const differences = dims.map((a) => `const d${a} = x${a} - M[m + ${a}];`).join(' ');
+  const projections = dims
+    .map((j) =>
+      shape === 'diagonal'
+        ? `const y${j} = W[w + ${j * d + j}] * d${j};`
+        : `const y${j} = ${range(j + 1)
+            .map((a) => `W[w + ${j * d + a}] * d${a}`)
+            .join(' + ')};`,
+    )
+    .join('\n        ');
+  const mahalanobis = dims.map((j) => `y${j} * y${j}`).join(' + ');
+  const scatter =
+    shape === 'diagonal'
+      ? dims.map((a) => `SC[s + ${a * d + a}] += r * d${a} * d${a};`).join(' ')
+      : dims
+          .flatMap((a) =>
+            range(d - a).map((b) => `SC[s + ${a * d + a + b}] += ra${a} * d${a + b};`),
+          )
+          .join(' ');
+  const accumulate = `
+        ${differences}
+        ${dims.map((a) => `SX[m + ${a}] += r * x${a};`).join(' ')}
+        ${shape === 'full' ? dims.map((a) => `const ra${a} = r * d${a};`).join(' ') : ''}
+        ${scatter}`;
+  return compile(`
+  const D = ${d};
+  const DD = ${d * d};
+  const gather = NK !== null;
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    ${loadRow}
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const m = k * D;
+      const w = k * DD;
+      ${differences}
+      ${projections}
+      const t = C[k] - 0.5 * (${mahalanobis});
+      T[k] = t;
+      if (t > max) max = t;
+    }${normaliseRow(accumulate)}
+  }
+  return ll;`);
+}
+
+function loopedKernel(d: number, shape: PrecisionShape): ExpectationKernel {
+  const project =
+    shape === 'diagonal'
+      ? `for (let j = 0; j < D; j++) { const y = W[w + j * D + j] * (X[o + j] - M[m + j]); q += y * y; }`
+      : `for (let a = 0; a < D; a++) diff[a] = X[o + a] - M[m + a];
+      for (let j = 0; j < D; j++) {
+        const row = w + j * D;
+        let y = 0;
+        for (let a = 0; a <= j; a++) y += W[row + a] * diff[a];
+        q += y * y;
+      }`;
+  const accumulate = `
+        for (let a = 0; a < D; a++) { diff[a] = X[o + a] - M[m + a]; SX[m + a] += r * X[o + a]; }
+        ${
+          shape === 'diagonal'
+            ? 'for (let a = 0; a < D; a++) SC[s + a * D + a] += r * diff[a] * diff[a];'
+            : `for (let a = 0; a < D; a++) {
+          const ra = r * diff[a];
+          const row = s + a * D;
+          for (let b = a; b < D; b++) SC[row + b] += ra * diff[b];
+        }`
+        }`;
+  return compile(`
+  const D = ${d};
+  const DD = ${d * d};
+  const gather = NK !== null;
+  const diff = new Float64Array(D);
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const m = k * D;
+      const w = k * DD;
+      let q = 0;
+      ${project}
+      const t = C[k] - 0.5 * q;
+      T[k] = t;
+      if (t > max) max = t;
+    }${normaliseRow(accumulate)}
+  }
+  return ll;`);
+}
