@@ -31,7 +31,7 @@ export function createResponsibilitySums(
 }
 
 /**
- * E-step over every row: fills `resp` (n×K) with the membership probabilities
+ * E-step over every row: fills `resp` (n×K, unless null) with the membership probabilities
  * rᵢₖ = πₖ N(xᵢ|μₖ,Σₖ) / Σₗ πₗ N(xᵢ|μₗ,Σₗ), normalised by log-sum-exp, and returns
  * the total log-likelihood Σᵢ log Σₖ πₖ N(xᵢ|μₖ,Σₖ). Optionally gathers the M-step's
  * sums (`sums`, zeroed here) and each row's log density (`logDensity`, n).
@@ -40,7 +40,7 @@ export function createResponsibilitySums(
 export function expectationStep(
   data: DataMatrix,
   factors: PrecisionFactors,
-  resp: Float64Array,
+  resp: Float64Array | null,
   sums?: ResponsibilitySums,
   logDensity?: Float64Array,
 ): number {

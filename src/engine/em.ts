@@ -82,12 +82,7 @@ export function runStartTask(
   let result: StartResult;
   try {
     if (initial !== undefined) {
-      result = iterateEm(
-        data,
-        settings,
-        initial,
-        new Float64Array(data.nSamples * settings.nComponents),
-      );
+      result = iterateEm(data, settings, initial);
     } else {
       const random = new Random(
         settings.seed,
@@ -104,7 +99,7 @@ export function runStartTask(
         settings.covarianceType,
         settings.regCovar,
       );
-      result = iterateEm(data, settings, parameters, resp);
+      result = iterateEm(data, settings, parameters);
     }
   } catch (error) {
     if (!(error instanceof NumericError)) throw error;
@@ -171,13 +166,13 @@ export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
 /**
  * EM from the given parameters: E-step, then M/E until the relative change of ℓ falls
  * below tol. The loop ends on an E-step, so the returned parameters are the ones whose
- * ℓ is last in the trajectory. resp: n×K scratch.
+ * ℓ is last in the trajectory. The E-step gathers every sum the M-step needs, so no
+ * n×K responsibilities are kept.
  */
 function iterateEm(
   data: DataMatrix,
   settings: EmSettings,
   initial: MixtureParameters,
-  resp: Float64Array,
 ): StartResult {
   const { nComponents, covarianceType, regCovar, maxIter, tol } = settings;
   const sums = createResponsibilitySums(nComponents, data.nFeatures);
@@ -186,7 +181,7 @@ function iterateEm(
   let converged = false;
   for (let iteration = 1; ; iteration++) {
     const factors = computePrecisionFactors(parameters);
-    const logLikelihood = expectationStep(data, factors, resp, sums);
+    const logLikelihood = expectationStep(data, factors, null, sums);
     trajectory.push(logLikelihood);
     if (iteration > 1) {
       const previous = trajectory[iteration - 2];
@@ -198,7 +193,7 @@ function iterateEm(
     if (iteration >= maxIter) break;
     parameters = estimateGaussianParameters(
       data,
-      resp,
+      null,
       nComponents,
       covarianceType,
       regCovar,

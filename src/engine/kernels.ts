@@ -7,7 +7,8 @@
  *
  * Arguments of a kernel (shapes):
  *   X n×d data · W K×d×d inverse Cholesky factors (lower) · M K×d means ·
- *   C K log πₖ − ½ log|2πΣₖ| · R n×K responsibilities (out) · T K scratch ·
+ *   C K log πₖ − ½ log|2πΣₖ| · R n×K responsibilities (out, or null: EM itself needs
+ *   only the sums) · T K scratch ·
  *   NK K, SX K×d, SC K×d×d (upper triangle) sums (out, or null to skip) ·
  *   LD n log densities (out, or null) · status Int32Array(1): set to i+1 when row i
  *   has no finite term, and the kernel returns NaN.
@@ -19,7 +20,7 @@ export type ExpectationKernel = (
   W: Float64Array,
   M: Float64Array,
   C: Float64Array,
-  R: Float64Array,
+  R: Float64Array | null,
   T: Float64Array,
   NK: Float64Array | null,
   SX: Float64Array | null,
@@ -32,7 +33,7 @@ export type ExpectationKernel = (
 export type PrecisionShape = 'full' | 'diagonal';
 
 /** Up to this d the loops over dimensions are written out; beyond, they stay loops. */
-const UNROLL_LIMIT = 12;
+const UNROLL_LIMIT = 24;
 
 /** Below this (log scale, relative to the row's largest term) exp() cannot change the row sum. */
 export const NEGLIGIBLE_LOG_RATIO = -40;
@@ -101,7 +102,7 @@ function normaliseRow(accumulate: string): string {
     const ro = i * K;
     for (let k = 0; k < K; k++) {
       const r = T[k] * inverse;
-      R[ro + k] = r;
+      if (R !== null) R[ro + k] = r;
       if (gather && r !== 0) {
         NK[k] += r;
         const m = k * D;

@@ -37,12 +37,16 @@ export function sumResponsibilities(
  */
 export function estimateGaussianParameters(
   data: DataMatrix,
-  resp: Float64Array,
+  resp: Float64Array | null,
   nComponents: number,
   covarianceType: CovarianceType,
   regCovar: number,
-  sums: ResponsibilitySums = sumResponsibilities(data, resp, nComponents),
+  gathered?: ResponsibilitySums,
 ): MixtureParameters {
+  if (resp === null && gathered?.centers === undefined) {
+    throw new Error('estimateGaussianParameters needs the responsibilities or the E-step sums');
+  }
+  const sums = gathered ?? sumResponsibilities(data, resp!, nComponents);
   const d = data.nFeatures;
   const K = nComponents;
   const nk = new Float64Array(K);
@@ -62,7 +66,7 @@ export function estimateGaussianParameters(
   // weighted scatter around its new mean, K×d×d.
   const scatter =
     sums.centers === undefined
-      ? scatterAroundMeans(data, resp, K, means, covarianceType)
+      ? scatterAroundMeans(data, resp!, K, means, covarianceType)
       : recentreScatter(sums, means, K, d, covarianceType);
   const covariances = new Float64Array(K * d * d);
   if (covarianceType === 'full') {
