@@ -16,23 +16,11 @@ export function akaikeInformationCriterion(logLikelihood: number, nParameters: n
 }
 
 /**
- * ICL = BIC − 2 Σᵢ log zᵢ,c(i), where c(i) is row i's MAP component.
- * resp: n×K responsibilities.
+ * ICL = BIC − 2 Σᵢ log zᵢ,c(i), where c(i) is row i's MAP component, so zᵢ,c(i) is its
+ * largest membership probability. certainty: n.
  */
-export function integratedCompletedLikelihood(
-  bic: number,
-  resp: Float64Array,
-  nSamples: number,
-  nComponents: number,
-): number {
+export function integratedCompletedLikelihood(bic: number, certainty: ArrayLike<number>): number {
   let entropyTerm = 0;
-  for (let i = 0; i < nSamples; i++) {
-    let best = 0;
-    for (let k = 0; k < nComponents; k++) {
-      const r = resp[i * nComponents + k];
-      if (r > best) best = r;
-    }
-    entropyTerm += Math.log(best);
-  }
+  for (let i = 0; i < certainty.length; i++) entropyTerm += Math.log(certainty[i]);
   return bic - 2 * entropyTerm;
 }

@@ -34,15 +34,24 @@ export function createResponsibilitySums(
  * E-step over every row: fills `resp` (n×K, unless null) with the membership probabilities
  * rᵢₖ = πₖ N(xᵢ|μₖ,Σₖ) / Σₗ πₗ N(xᵢ|μₗ,Σₗ), normalised by log-sum-exp, and returns
  * the total log-likelihood Σᵢ log Σₖ πₖ N(xᵢ|μₖ,Σₖ). Optionally gathers the M-step's
- * sums (`sums`, zeroed here) and each row's log density (`logDensity`, n).
+ * sums (`sums`, zeroed here) and per-row outputs (`rows`).
  * The row loop is a kernel specialised for d (see kernels.ts); nothing is allocated per row.
  */
+/** Per-row results an E-step can write besides the responsibilities (each n, optional). */
+export interface RowOutputs {
+  readonly logDensity?: Float64Array;
+  /** 0-based most likely component, first on ties. */
+  readonly labels?: Int32Array;
+  /** The largest membership probability. */
+  readonly certainty?: Float64Array;
+}
+
 export function expectationStep(
   data: DataMatrix,
   factors: PrecisionFactors,
   resp: Float64Array | null,
   sums?: ResponsibilitySums,
-  logDensity?: Float64Array,
+  rows: RowOutputs = {},
 ): number {
   const { values, nSamples, nFeatures: d } = data;
   const { nComponents } = factors;
@@ -65,7 +74,9 @@ export function expectationStep(
     sums?.nk ?? null,
     sums?.weightedSums ?? null,
     sums?.scatter ?? null,
-    logDensity ?? null,
+    rows.logDensity ?? null,
+    rows.labels ?? null,
+    rows.certainty ?? null,
     status,
   );
   if (status[0] !== 0) {

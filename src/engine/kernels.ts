@@ -10,7 +10,8 @@
  *   C K log πₖ − ½ log|2πΣₖ| · R n×K responsibilities (out, or null: EM itself needs
  *   only the sums) · T K scratch ·
  *   NK K, SX K×d, SC K×d×d (upper triangle) sums (out, or null to skip) ·
- *   LD n log densities (out, or null) · status Int32Array(1): set to i+1 when row i
+ *   LD n log densities, LAB n most likely components (first on ties), CERT n their
+ *   probabilities (out, or null) · status Int32Array(1): set to i+1 when row i
  *   has no finite term, and the kernel returns NaN.
  */
 export type ExpectationKernel = (
@@ -26,6 +27,8 @@ export type ExpectationKernel = (
   SX: Float64Array | null,
   SC: Float64Array | null,
   LD: Float64Array | null,
+  LAB: Int32Array | null,
+  CERT: Float64Array | null,
   status: Int32Array,
 ) => number;
 
@@ -79,12 +82,12 @@ function compile(body: string): ExpectationKernel {
   const factory = new Function(
     'EF',
     'P2',
-    `"use strict";\nreturn function kernel(X, n, K, W, M, C, R, T, NK, SX, SC, LD, status) {\n${body}\n};`,
+    `"use strict";\nreturn function kernel(X, n, K, W, M, C, R, T, NK, SX, SC, LD, LAB, CERT, status) {\n${body}\n};`,
   ) as (fractions: Float64Array, powers: Float64Array) => ExpectationKernel;
   return factory(EXP_FRACTIONS, POWERS_OF_TWO);
 }
 
-/** The part shared by both forms: normalise T, accumulate ℓ, write R and LD. */
+/** The part shared by both forms: normalise T, accumulate ℓ, write R, LD, LAB and CERT. */
 function normaliseRow(accumulate: string): string {
   return `
     if (!(max > -Infinity && max < Infinity)) { status[0] = i + 1; return NaN; }
@@ -100,16 +103,24 @@ function normaliseRow(accumulate: string): string {
     if (LD !== null) LD[i] = lse;
     const inverse = 1 / total;
     const ro = i * K;
+    let bestR = -1;
+    let bestK = 0;
     for (let k = 0; k < K; k++) {
       const r = T[k] * inverse;
       if (R !== null) R[ro + k] = r;
+      if (r > bestR) {
+        bestR = r;
+        bestK = k;
+      }
       if (gather && r !== 0) {
         NK[k] += r;
         const m = k * D;
         const s = k * DD;
 ${accumulate}
       }
-    }`;
+    }
+    if (LAB !== null) LAB[i] = bestK;
+    if (CERT !== null) CERT[i] = bestR;`;
 }
 
 function unrolledKernel(d: number, shape: PrecisionShape): ExpectationKernel {

@@ -16,24 +16,37 @@ export interface Memberships {
 
 /** Memberships of each row under a mixture: the final E-step of a fit, and predict. */
 export function predictMemberships(data: DataMatrix, parameters: MixtureParameters): Memberships {
+  const resp = new Float64Array(data.nSamples * parameters.nComponents);
+  return { resp, ...classifyInto(data, parameters, resp) };
+}
+
+/** What a fit reports of every row, without the n×K responsibilities (10M rows × K=8 is 640 MB). */
+export type RowClasses = Omit<Memberships, 'resp'>;
+
+/** Labels, certainty and log density of each row (no n×K array). */
+export function classifyRows(data: DataMatrix, parameters: MixtureParameters): RowClasses {
+  return classifyInto(data, parameters, null);
+}
+
+function classifyInto(
+  data: DataMatrix,
+  parameters: MixtureParameters,
+  resp: Float64Array | null,
+): RowClasses {
   const { nSamples } = data;
-  const K = parameters.nComponents;
-  const resp = new Float64Array(nSamples * K);
   const logDensity = new Float64Array(nSamples);
+  const labels = new Int32Array(nSamples);
+  const certainty = new Float64Array(nSamples);
   const logLikelihood = expectationStep(
     data,
     computePrecisionFactors(parameters),
     resp,
     undefined,
-    logDensity,
+    {
+      logDensity,
+      labels,
+      certainty,
+    },
   );
-  const labels = new Int32Array(nSamples);
-  const certainty = new Float64Array(nSamples);
-  for (let i = 0; i < nSamples; i++) {
-    let best = 0;
-    for (let k = 1; k < K; k++) if (resp[i * K + k] > resp[i * K + best]) best = k;
-    labels[i] = best;
-    certainty[i] = resp[i * K + best];
-  }
-  return { resp, logDensity, labels, certainty, logLikelihood };
+  return { logDensity, labels, certainty, logLikelihood };
 }

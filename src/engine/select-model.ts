@@ -6,7 +6,7 @@ import {
 import { combineStarts, type EmSettings, type MixtureFit, type StartRun } from './em.js';
 import { NumericError } from './numeric-error.js';
 import { freeParameterCount } from './parameter-count.js';
-import { predictMemberships, type Memberships } from './predict.js';
+import { classifyRows, type RowClasses } from './predict.js';
 import {
   createTaskExecutor,
   REFINED_STARTS,
@@ -67,16 +67,16 @@ export const runStartsInline: StartRunner = async (data, settings, tasks, onTask
   });
 };
 
-/** Criteria and memberships of a fit, from one E-step on its ordered components. */
+/** Criteria and row classes of a fit, from one E-step on its ordered components. */
 export function scoreFit(
   data: DataMatrix,
   fit: MixtureFit,
-): { criteria: FitCriteria; memberships: Memberships } {
+): { criteria: FitCriteria; rows: RowClasses } {
   const { nSamples, nFeatures } = data;
   const { nComponents, covarianceType } = fit.parameters;
-  const memberships = predictMemberships(data, fit.parameters);
+  const rows = classifyRows(data, fit.parameters);
   const nParameters = freeParameterCount(covarianceType, nComponents, nFeatures);
-  const logLikelihood = memberships.logLikelihood;
+  const logLikelihood = rows.logLikelihood;
   const bic = bayesianInformationCriterion(logLikelihood, nParameters, nSamples);
   return {
     criteria: {
@@ -84,9 +84,9 @@ export function scoreFit(
       nParameters,
       bic,
       aic: akaikeInformationCriterion(logLikelihood, nParameters),
-      icl: integratedCompletedLikelihood(bic, memberships.resp, nSamples, nComponents),
+      icl: integratedCompletedLikelihood(bic, rows.certainty),
     },
-    memberships,
+    rows,
   };
 }
 

@@ -126,13 +126,9 @@ describe('expectationStep against the reference', () => {
     const resp = new Float64Array(N * K);
     const sums = createResponsibilitySums(K, d);
     const logDensity = new Float64Array(N);
-    const logLikelihood = expectationStep(
-      data,
-      computePrecisionFactors(parameters),
-      resp,
-      sums,
+    const logLikelihood = expectationStep(data, computePrecisionFactors(parameters), resp, sums, {
       logDensity,
-    );
+    });
 
     assertClose(logLikelihood, expected.logLikelihood, 1e-10, `${c.name} ℓ`);
     // ℓ = Σᵢ log Σₖ πₖ N(xᵢ | μₖ, Σₖ), summed here from the per-row densities
