@@ -46,15 +46,35 @@ export interface RowOutputs {
   readonly certainty?: Float64Array;
 }
 
-export function expectationStep(
+/**
+ * Rows are processed in blocks of this many; each block's ℓ and sums start from zero
+ * and are added to the totals in block order. Blocks computed on other threads (see
+ * parallel/block-pool.ts) therefore give bit-identical results.
+ */
+export const BLOCK_ROWS = 65_536;
+
+export function blockCount(nSamples: number): number {
+  return Math.ceil(nSamples / BLOCK_ROWS);
+}
+
+/**
+ * The E-step on block `block` alone: rows [block·BLOCK_ROWS, …). `sums`, when given,
+ * are zeroed and receive this block's sums; `resp` and `rows` are full-length (n×K, n).
+ * Returns the block's ℓ.
+ */
+export function expectationBlock(
   data: DataMatrix,
   factors: PrecisionFactors,
+  block: number,
   resp: Float64Array | null,
-  sums?: ResponsibilitySums,
-  rows: RowOutputs = {},
+  sums: ResponsibilitySums | undefined,
+  rows: RowOutputs,
+  scratch: Float64Array,
 ): number {
   const { values, nSamples, nFeatures: d } = data;
-  const { nComponents } = factors;
+  const K = factors.nComponents;
+  const start = block * BLOCK_ROWS;
+  const end = Math.min(nSamples, start + BLOCK_ROWS);
   if (sums) {
     sums.nk.fill(0);
     sums.weightedSums.fill(0);
@@ -63,24 +83,64 @@ export function expectationStep(
   }
   const status = new Int32Array(1);
   const logLikelihood = expectationKernel(d, factors.shape)(
-    values,
-    nSamples,
-    nComponents,
+    values.subarray(start * d, end * d),
+    end - start,
+    K,
     factors.invChol,
     factors.means,
     factors.logWeightedNorm,
-    resp,
-    new Float64Array(nComponents),
+    resp === null ? null : resp.subarray(start * K, end * K),
+    scratch,
     sums?.nk ?? null,
     sums?.weightedSums ?? null,
     sums?.scatter ?? null,
-    rows.logDensity ?? null,
-    rows.labels ?? null,
-    rows.certainty ?? null,
+    rows.logDensity?.subarray(start, end) ?? null,
+    rows.labels?.subarray(start, end) ?? null,
+    rows.certainty?.subarray(start, end) ?? null,
     status,
   );
   if (status[0] !== 0) {
-    throw new NumericError(`the density of row ${status[0]} is not finite under any component`);
+    throw new NumericError(
+      `the density of row ${start + status[0]} is not finite under any component`,
+    );
+  }
+  return logLikelihood;
+}
+
+/** total += block, element by element (nk, Σ r x, scatter). */
+export function addSums(total: ResponsibilitySums, block: ResponsibilitySums): void {
+  for (let e = 0; e < total.nk.length; e++) total.nk[e] += block.nk[e];
+  for (let e = 0; e < total.weightedSums.length; e++)
+    total.weightedSums[e] += block.weightedSums[e];
+  for (let e = 0; e < total.scatter.length; e++) total.scatter[e] += block.scatter[e];
+}
+
+/**
+ * E-step over every row: fills `resp` (n×K, unless null) with the membership probabilities
+ * rᵢₖ = πₖ N(xᵢ|μₖ,Σₖ) / Σₗ πₗ N(xᵢ|μₗ,Σₗ), normalised by log-sum-exp, and returns
+ * the total log-likelihood Σᵢ log Σₖ πₖ N(xᵢ|μₖ,Σₖ). Optionally gathers the M-step's
+ * sums (`sums`, zeroed here) and per-row outputs (`rows`). Works block by block
+ * (BLOCK_ROWS); the row loop is a kernel specialised for d (see kernels.ts).
+ */
+export function expectationStep(
+  data: DataMatrix,
+  factors: PrecisionFactors,
+  resp: Float64Array | null,
+  sums?: ResponsibilitySums,
+  rows: RowOutputs = {},
+): number {
+  const scratch = new Float64Array(factors.nComponents);
+  const blockSums = sums && createResponsibilitySums(factors.nComponents, data.nFeatures);
+  if (sums) {
+    sums.nk.fill(0);
+    sums.weightedSums.fill(0);
+    sums.scatter.fill(0);
+    sums.centers = factors.means;
+  }
+  let logLikelihood = 0;
+  for (let block = 0; block < blockCount(data.nSamples); block++) {
+    logLikelihood += expectationBlock(data, factors, block, resp, blockSums, rows, scratch);
+    if (sums && blockSums) addSums(sums, blockSums);
   }
   return logLikelihood;
 }

@@ -1,10 +1,10 @@
 import { columnVariances, findCollapse } from './collapse.js';
-import { createResponsibilitySums, expectationStep } from './e-step.js';
+import { createResponsibilitySums, expectationStep, type ResponsibilitySums } from './e-step.js';
 import { initialResponsibilities } from './initialize.js';
-import { estimateGaussianParameters } from './m-step.js';
+import { estimateGaussianParameters, parametersFromSums } from './m-step.js';
 import { NumericError } from './numeric-error.js';
 import { componentOrder, permuteComponents } from './order-components.js';
-import { computePrecisionFactors } from './precision.js';
+import { computePrecisionFactors, type PrecisionFactors } from './precision.js';
 import { Random } from './random.js';
 import {
   COVARIANCE_TYPES,
@@ -66,24 +66,37 @@ export interface StartRun {
 }
 
 /**
- * Runs start `start` (0-based) of a fit: its own random stream (seed, K, covariance
- * type, start), so the outcome does not depend on which thread or in which order it
- * runs; or, given `initial` parameters, continues EM from them (the refinement of a
- * start found on a subsample). A start that becomes singular or collapses (see
- * findCollapse) carries its failure. `variances`: the data's column variances (d).
+ * What EM asks of whoever runs its E-steps: evaluate these factors over all rows,
+ * fill `sums` (see expectationStep), and answer with the total ℓ. A driver may do it
+ * here (runStartTask) or spread the row blocks over threads (parallel/block-pool.ts);
+ * the blocked reduction makes both give the same bits.
  */
-export function runStartTask(
+export interface EStepRequest {
+  readonly factors: PrecisionFactors;
+  readonly sums: ResponsibilitySums;
+}
+
+export type StartSteps = Generator<EStepRequest, StartRun, number>;
+
+/**
+ * Start `start` (0-based) of a fit, as a sequence of E-step requests: its own random
+ * stream (seed, K, covariance type, start), so the outcome does not depend on which
+ * thread or in which order it runs; or, given `initial` parameters, EM continued from
+ * them (the refinement of a start found on a subsample). A start that becomes singular
+ * or collapses (see findCollapse) carries its failure. An E-step failure is thrown
+ * into the generator by its driver. `variances`: the data's column variances (d).
+ */
+export function* startSteps(
   data: DataMatrix,
   settings: EmSettings,
   start: number,
   variances: Float64Array,
   initial?: MixtureParameters,
-): StartRun {
+): StartSteps {
   let result: StartResult;
   try {
-    if (initial !== undefined) {
-      result = iterateEm(data, settings, initial);
-    } else {
+    let parameters = initial;
+    if (parameters === undefined) {
       const random = new Random(
         settings.seed,
         settings.nComponents,
@@ -92,15 +105,15 @@ export function runStartTask(
       );
       const method = startMethod(settings.init, start);
       const resp = initialResponsibilities(data, settings.nComponents, method, random);
-      const parameters = estimateGaussianParameters(
+      parameters = estimateGaussianParameters(
         data,
         resp,
         settings.nComponents,
         settings.covarianceType,
         settings.regCovar,
       );
-      result = iterateEm(data, settings, parameters);
     }
+    result = yield* emSteps(settings, data.nFeatures, parameters);
   } catch (error) {
     if (!(error instanceof NumericError)) throw error;
     return {
@@ -113,6 +126,30 @@ export function runStartTask(
   }
   const failure = findCollapse(result.parameters, data.nSamples, variances);
   return { start, ...result, failure };
+}
+
+/** Runs a start's E-steps here, one after another (see startSteps). */
+export function runStartTask(
+  data: DataMatrix,
+  settings: EmSettings,
+  start: number,
+  variances: Float64Array,
+  initial?: MixtureParameters,
+): StartRun {
+  const steps = startSteps(data, settings, start, variances, initial);
+  let next = steps.next();
+  while (!next.done) {
+    const { factors, sums } = next.value;
+    let logLikelihood: number;
+    try {
+      logLikelihood = expectationStep(data, factors, null, sums);
+    } catch (error) {
+      next = steps.throw(error);
+      continue;
+    }
+    next = steps.next(logLikelihood);
+  }
+  return next.value;
 }
 
 /**
@@ -169,19 +206,18 @@ export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
  * ℓ is last in the trajectory. The E-step gathers every sum the M-step needs, so no
  * n×K responsibilities are kept.
  */
-function iterateEm(
-  data: DataMatrix,
+function* emSteps(
   settings: EmSettings,
+  nFeatures: number,
   initial: MixtureParameters,
-): StartResult {
+): Generator<EStepRequest, StartResult, number> {
   const { nComponents, covarianceType, regCovar, maxIter, tol } = settings;
-  const sums = createResponsibilitySums(nComponents, data.nFeatures);
+  const sums = createResponsibilitySums(nComponents, nFeatures);
   const trajectory: number[] = [];
   let parameters = initial;
   let converged = false;
   for (let iteration = 1; ; iteration++) {
-    const factors = computePrecisionFactors(parameters);
-    const logLikelihood = expectationStep(data, factors, null, sums);
+    const logLikelihood: number = yield { factors: computePrecisionFactors(parameters), sums };
     trajectory.push(logLikelihood);
     if (iteration > 1) {
       const previous = trajectory[iteration - 2];
@@ -191,14 +227,7 @@ function iterateEm(
       }
     }
     if (iteration >= maxIter) break;
-    parameters = estimateGaussianParameters(
-      data,
-      null,
-      nComponents,
-      covarianceType,
-      regCovar,
-      sums,
-    );
+    parameters = parametersFromSums(sums, nComponents, nFeatures, covarianceType, regCovar);
   }
   return { parameters, trajectory, converged };
 }

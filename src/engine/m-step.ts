@@ -43,11 +43,41 @@ export function estimateGaussianParameters(
   regCovar: number,
   gathered?: ResponsibilitySums,
 ): MixtureParameters {
-  if (resp === null && gathered?.centers === undefined) {
+  const d = data.nFeatures;
+  if (gathered?.centers !== undefined) {
+    return parametersFromSums(gathered, nComponents, d, covarianceType, regCovar);
+  }
+  if (resp === null) {
     throw new Error('estimateGaussianParameters needs the responsibilities or the E-step sums');
   }
-  const sums = gathered ?? sumResponsibilities(data, resp!, nComponents);
-  const d = data.nFeatures;
+  const sums = gathered ?? sumResponsibilities(data, resp, nComponents);
+  return assembleParameters(sums, nComponents, d, covarianceType, regCovar, (means) =>
+    scatterAroundMeans(data, resp, nComponents, means, covarianceType),
+  );
+}
+
+/** The M-step from an E-step's sums alone (their scatter recentred: no pass over the rows). */
+export function parametersFromSums(
+  sums: ResponsibilitySums,
+  nComponents: number,
+  d: number,
+  covarianceType: CovarianceType,
+  regCovar: number,
+): MixtureParameters {
+  return assembleParameters(sums, nComponents, d, covarianceType, regCovar, (means) =>
+    recentreScatter(sums, means, nComponents, d, covarianceType),
+  );
+}
+
+/** Weights and means from the sums, covariances from `scatterFor(means)` (K×d×d upper/diagonal). */
+function assembleParameters(
+  sums: ResponsibilitySums,
+  nComponents: number,
+  d: number,
+  covarianceType: CovarianceType,
+  regCovar: number,
+  scatterFor: (means: Float64Array) => Float64Array,
+): MixtureParameters {
   const K = nComponents;
   const nk = new Float64Array(K);
   let nkTotal = 0;
@@ -64,10 +94,7 @@ export function estimateGaussianParameters(
 
   // Upper triangle (full, tied) or diagonal (diag, spherical) of each component's
   // weighted scatter around its new mean, K×d×d.
-  const scatter =
-    sums.centers === undefined
-      ? scatterAroundMeans(data, resp!, K, means, covarianceType)
-      : recentreScatter(sums, means, K, d, covarianceType);
+  const scatter = scatterFor(means);
   const covariances = new Float64Array(K * d * d);
   if (covarianceType === 'full') {
     for (let k = 0; k < K; k++) {

@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { columnVariances } from '../engine/collapse.js';
+import { blockCount } from '../engine/e-step.js';
 import type { StartRun } from '../engine/em.js';
+import { BlockPool, runStartOnBlocks } from './block-pool.js';
 import { runStartsInline, type StartRunner, type StartTask } from '../engine/select-model.js';
 import type { StartRequest, StartWorkerData } from './start-worker.js';
 
@@ -12,12 +15,36 @@ export function defaultThreadCount(): number {
 }
 
 /**
- * A StartRunner over `threads` worker threads: tasks are handed out one at a time as
- * workers become free, and results are put back in task order, so the outcome is the
- * same for any thread count. Small jobs run inline.
+ * A StartRunner over `threads` worker threads. Starts are handed out one at a time as
+ * workers become free, and results are put back in task order; refinements on large
+ * data (tasks with initial parameters) run one after another with each E-step split
+ * into row blocks over the threads (BlockPool). Either way the outcome is the same for
+ * any thread count. Small jobs run inline.
  */
 export function startRunnerWithThreads(threads: number): StartRunner {
   return async (data, settings, tasks, onTaskDone) => {
+    const refinements = tasks.every((t) => t.initial !== undefined);
+    if (threads > 1 && refinements && blockCount(data.nSamples) >= 2) {
+      const pool = BlockPool.create(data, Math.min(threads, blockCount(data.nSamples)));
+      const variances = columnVariances(data.values, data.nSamples, data.nFeatures);
+      try {
+        const runs: StartRun[] = [];
+        for (const task of tasks) {
+          const modelSettings = {
+            ...settings,
+            nComponents: task.nComponents,
+            covarianceType: task.covarianceType,
+          };
+          runs.push(
+            await runStartOnBlocks(pool, data, modelSettings, task.start, variances, task.initial!),
+          );
+          onTaskDone?.(runs.length, tasks.length);
+        }
+        return runs;
+      } finally {
+        await pool.close();
+      }
+    }
     const work = tasks.reduce(
       (sum, t) => sum + data.nSamples * t.nComponents * data.nFeatures ** 2,
       0,

@@ -1,0 +1,112 @@
+import { Worker } from 'node:worker_threads';
+import { addSums, blockCount, type ResponsibilitySums } from '../engine/e-step.js';
+import { startSteps, type EmSettings, type StartRun } from '../engine/em.js';
+import { NumericError } from '../engine/numeric-error.js';
+import type { PrecisionFactors } from '../engine/precision.js';
+import type { DataMatrix, MixtureParameters } from '../engine/types.js';
+import type { BlockRequest, BlockResponse, BlockResult, BlockWorkerData } from './block-worker.js';
+
+/**
+ * Worker threads that share one data set (a SharedArrayBuffer) and compute the
+ * E-step a block of rows each. The blocks' sums are added in block order, exactly as
+ * the single-threaded E-step adds them, so the result is the same for any thread count.
+ */
+export class BlockPool {
+  private nextId = 0;
+
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly nSamples: number,
+  ) {}
+
+  static create(data: DataMatrix, threads: number): BlockPool {
+    const shared = new SharedArrayBuffer(data.values.byteLength);
+    new Float64Array(shared).set(data.values);
+    const workerData: BlockWorkerData = {
+      values: shared,
+      nSamples: data.nSamples,
+      nFeatures: data.nFeatures,
+    };
+    const workers = Array.from(
+      { length: threads },
+      () => new Worker(new URL('./block-worker.js', import.meta.url), { workerData }),
+    );
+    return new BlockPool(workers, data.nSamples);
+  }
+
+  /** One E-step over all rows: fills `sums` (zeroed first) and returns ℓ. */
+  async expectationStep(factors: PrecisionFactors, sums: ResponsibilitySums): Promise<number> {
+    const nBlocks = blockCount(this.nSamples);
+    const assignments = this.workers.map((_, w) =>
+      Array.from({ length: nBlocks }, (_, b) => b).filter((b) => b % this.workers.length === w),
+    );
+    const answers = await Promise.all(
+      this.workers.map((worker, w) => this.request(worker, factors, assignments[w])),
+    );
+    const byBlock: BlockResult[] = new Array(nBlocks);
+    for (const results of answers) for (const result of results) byBlock[result.block] = result;
+    sums.nk.fill(0);
+    sums.weightedSums.fill(0);
+    sums.scatter.fill(0);
+    sums.centers = factors.means;
+    let logLikelihood = 0;
+    for (const result of byBlock) {
+      logLikelihood += result.logLikelihood;
+      addSums(sums, { ...result, centers: factors.means });
+    }
+    return logLikelihood;
+  }
+
+  private request(
+    worker: Worker,
+    factors: PrecisionFactors,
+    blocks: number[],
+  ): Promise<BlockResult[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onMessage = (response: BlockResponse) => {
+        if (response.id !== id) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        if ('error' in response) {
+          reject(response.numeric ? new NumericError(response.error) : new Error(response.error));
+        } else {
+          resolve(response.results);
+        }
+      };
+      worker.on('message', onMessage);
+      worker.on('error', reject);
+      const request: BlockRequest = { id, factors, blocks };
+      worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Runs a start (see engine startSteps) with its E-steps spread over the pool's threads. */
+export async function runStartOnBlocks(
+  pool: BlockPool,
+  data: DataMatrix,
+  settings: EmSettings,
+  start: number,
+  variances: Float64Array,
+  initial: MixtureParameters,
+): Promise<StartRun> {
+  const steps = startSteps(data, settings, start, variances, initial);
+  let next = steps.next();
+  while (!next.done) {
+    const { factors, sums } = next.value;
+    let logLikelihood: number;
+    try {
+      logLikelihood = await pool.expectationStep(factors, sums);
+    } catch (error) {
+      next = steps.throw(error);
+      continue;
+    }
+    next = steps.next(logLikelihood);
+  }
+  return next.value;
+}
