@@ -2,8 +2,15 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError } from './data-error.js';
-import { checkFieldCount, csvSyntaxError, detectDelimiter } from './parse-csv.js';
+import {
+  checkFieldCount,
+  csvSyntaxError,
+  detectDelimiter,
+  invalidUtf8Error,
+  nulByteError,
+} from './parse-csv.js';
 import { describeFsError } from './read-input.js';
+import { countLineFeeds, firstInvalidUtf8 } from './utf8.js';
 
 /** Rows read so far, handed over a batch at a time so memory stays flat. */
 export interface CsvBatch {
@@ -102,38 +109,39 @@ async function* decodeChunks(
   file: string,
 ): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  /** 1-based line at the start of the current chunk. */
   let line = 1;
+  /** The previous chunk's last sequence, which may continue into this chunk. */
+  let tail: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of chunks) {
       const nul = chunk.indexOf(0);
-      if (nul !== -1) {
-        throw new DataError(
-          `${source}: line ${line + countNewlines(chunk, nul)}: contains a NUL byte, so it is not a text CSV file`,
-          'export the data as CSV text (UTF-8)',
-        );
-      }
+      if (nul !== -1) throw nulByteError(source, line + countLineFeeds(chunk, nul));
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        throw new DataError(
-          `${source}: near line ${line}: is not valid UTF-8`,
-          `convert it first, e.g. iconv -f latin1 -t utf-8 ${source} > utf8.csv`,
+        const joined = Buffer.concat([tail, chunk]);
+        const bad = Math.max(0, firstInvalidUtf8(joined, false));
+        throw invalidUtf8Error(
+          source,
+          line - countLineFeeds(tail, tail.length) + countLineFeeds(joined, bad),
         );
       }
-      line += countNewlines(chunk, chunk.length);
+      line += countLineFeeds(chunk, chunk.length);
+      tail = lastSequence(chunk);
       yield text;
     }
-    let tail: string;
+    let rest: string;
     try {
-      tail = decoder.decode();
+      rest = decoder.decode();
     } catch {
       throw new DataError(
         `${source}: line ${line}: ends inside a UTF-8 character`,
         'the file may be cut short',
       );
     }
-    yield tail;
+    yield rest;
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw new DataError(
@@ -143,8 +151,10 @@ async function* decodeChunks(
   }
 }
 
-function countNewlines(chunk: Buffer, end: number): number {
-  let count = 0;
-  for (let i = 0; i < end; i++) if (chunk[i] === 10) count++;
-  return count;
+/** The bytes from the last character start among the final 3 (a sequence is at most 4 long). */
+function lastSequence(chunk: Buffer): Buffer {
+  for (let i = chunk.length - 1; i >= Math.max(0, chunk.length - 3); i--) {
+    if ((chunk[i] & 0xc0) !== 0x80) return Buffer.from(chunk.subarray(i));
+  }
+  return Buffer.alloc(0);
 }

@@ -30,12 +30,25 @@ export async function readModelFile(path: string): Promise<ModelDocument> {
  * of the right size). Each failure names the field, e.g. `components[2].mean[0]`.
  */
 export function parseModelDocument(text: string, source: string): ModelDocument {
+  const start = text.trimStart();
+  if (start === '') {
+    throw new DataError(
+      `${source}: is empty, not a model`,
+      'give the model.json that gmm fit --model wrote',
+    );
+  }
+  if (!start.startsWith('{')) {
+    throw new DataError(
+      `${source}: is not a model file (a model is JSON, starting with "{")`,
+      'give the model.json that gmm fit --model wrote, before the data file',
+    );
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new DataError(
-      `${source}: is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      `${source}: is not valid JSON (${describeJsonError(error, text)})`,
       'give the model.json that gmm fit --model wrote, complete',
     );
   }
@@ -138,6 +151,25 @@ export function parseModelDocument(text: string, source: string): ModelDocument 
     fail('components', `have weights summing to ${weightSum}, not 1`);
   }
   return model as unknown as ModelDocument;
+}
+
+/**
+ * Where JSON.parse gave up, in words that do not depend on the V8 version (whose
+ * messages change wording and quote the file): "line 3, column 7", "it ends too soon".
+ */
+function describeJsonError(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Unexpected end of JSON input|Unterminated string/i.test(message)) return 'it ends too soon';
+  const position = /at position (\d+)/.exec(message);
+  if (position !== null) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return `line ${line}, column ${column}`;
+  }
+  const token = /Unexpected token '?(.)'?/.exec(message);
+  if (token !== null) return `unexpected ${quoteValue(token[1])}`;
+  return quoteValue(message);
 }
 
 type Fail = (field: string, problem: string, hint?: string) => never;

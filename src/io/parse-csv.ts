@@ -1,5 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { DataError, quoteValue } from './data-error.js';
+import { countLineFeeds, firstInvalidUtf8 } from './utf8.js';
 
 /** A parsed CSV: header and rows kept as arrays of strings (a header named "__proto__" is just a name). */
 export interface Table {
@@ -16,29 +17,27 @@ const DELIMITERS = [',', ';', '\t'] as const;
 /** Decodes UTF-8 (dropping a byte-order mark) and refuses binary or mis-encoded files. */
 export function decodeText(bytes: Buffer, source: string): string {
   const nul = bytes.indexOf(0);
-  if (nul !== -1) {
-    throw new DataError(
-      `${source}: line ${lineOfByte(bytes, nul)}: contains a NUL byte, so it is not a text CSV file`,
-      'export the data as CSV text (UTF-8)',
-    );
-  }
+  if (nul !== -1) throw nulByteError(source, 1 + countLineFeeds(bytes, nul));
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    const lenient = new TextDecoder('utf-8').decode(bytes);
-    const bad = lenient.indexOf('\ufffd');
-    const line = bad === -1 ? 1 : lenient.slice(0, bad).split('\n').length;
-    throw new DataError(
-      `${source}: line ${line}: is not valid UTF-8`,
-      `convert it first, e.g. iconv -f latin1 -t utf-8 ${source} > utf8.csv`,
-    );
+    const bad = firstInvalidUtf8(bytes);
+    throw invalidUtf8Error(source, 1 + countLineFeeds(bytes, bad === -1 ? 0 : bad));
   }
 }
 
-function lineOfByte(bytes: Buffer, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (bytes[i] === 10) line++;
-  return line;
+export function nulByteError(source: string, line: number): DataError {
+  return new DataError(
+    `${source}: line ${line}: contains a NUL byte, so it is not a text CSV file`,
+    'export the data as CSV text (UTF-8)',
+  );
+}
+
+export function invalidUtf8Error(source: string, line: number): DataError {
+  return new DataError(
+    `${source}: line ${line}: is not valid UTF-8`,
+    `convert it first, e.g. iconv -f latin1 -t utf-8 ${source} > utf8.csv`,
+  );
 }
 
 /** The delimiter used most often in the header line, outside quotes (`,` on a tie). */
