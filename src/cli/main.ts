@@ -24,7 +24,10 @@ import {
   parseFiniteNumber,
   parseSeed,
 } from './option-parsers.js';
-import { describeFailure, EXIT_OK, EXIT_USAGE } from './report-error.js';
+import { DataError } from '../io/data-error.js';
+import { describeFsError } from '../io/read-input.js';
+import { removePendingTemporaries } from '../io/write-output.js';
+import { describeFailure, EXIT_DATA, EXIT_OK, EXIT_USAGE } from './report-error.js';
 import type { CommandIo } from './terminal.js';
 import { UsageError } from './usage-error.js';
 import { TOOL_VERSION } from './version.js';
@@ -322,12 +325,36 @@ function commanderUsageError(error: CommanderError, command: string): UsageError
 
 export async function main(argv: string[]): Promise<void> {
   const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-  // A closed pipe downstream (gmm … | head) is a normal end, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT_OK);
-  });
   const state = { command: '' };
   const verbose = argv.includes('--verbose');
+  /** Ends the run at once with the one-line report of `error`, leaving no temporary file. */
+  const failNow = (error: unknown): never => {
+    removePendingTemporaries();
+    const failure = describeFailure(state.command, error, verbose);
+    io.stderr.write(failure.text);
+    process.exit(failure.exitCode);
+  };
+  // A closed pipe downstream (gmm … | head) is a normal end, not an error; any other
+  // failure to write standard output (a full disk) loses the output, so it is one.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      removePendingTemporaries();
+      process.exit(EXIT_OK);
+    }
+    failNow(
+      new DataError(
+        `cannot write to standard output: ${describeFsError(error)}`,
+        'check the disk, or where the output is redirected',
+      ),
+    );
+  });
+  // Nothing can be reported when standard error itself fails, but the run did not succeed.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.exitCode = EXIT_DATA;
+  });
+  // A failure outside the command's promise chain (a stream callback) still ends in one line.
+  process.on('uncaughtException', failNow);
+  process.on('unhandledRejection', failNow);
   const program = buildProgram(io, state);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   mkdirSync,
   openSync,
@@ -11,7 +13,8 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { forStream } from '../present/text.js';
 import { DataError } from './data-error.js';
 import { describeFsError } from './read-input.js';
 
@@ -39,12 +42,15 @@ function realTarget(path: string): string {
 }
 
 /**
- * Refuses an output that is the input file (also through a link or "./"), and two
- * outputs that are the same file. `outputs`: option name → path ("-" = stdout).
+ * Refuses an output that is the input file (also through a link or "./"), two
+ * outputs that are the same file, and an output that cannot be written (checked now,
+ * not after a long fit). `outputs`: option name → path ("-" = stdout); `outDir` will
+ * be created, so only its nearest existing ancestor must be a writable directory.
  */
 export function checkOutputPaths(
   outputs: ReadonlyMap<string, string>,
   inputPath: string | undefined,
+  outDir?: string,
 ): void {
   const input = inputPath === undefined ? undefined : realTarget(inputPath);
   const seen = new Map<string, string>();
@@ -71,7 +77,38 @@ export function checkOutputPaths(
         'give a file path, or use --out-dir',
       );
     }
+    checkWritableDirectory(path, outDir);
   }
+}
+
+/**
+ * The directory `path` will be written in must be a writable directory; under the
+ * output directory (created later), its nearest existing ancestor must be.
+ */
+function checkWritableDirectory(path: string, outDir: string | undefined): void {
+  // Walked up as the user wrote it, so the message names what they typed.
+  let directory = dirname(path);
+  const underOutDir =
+    outDir !== undefined &&
+    (resolve(directory) === resolve(outDir) ||
+      resolve(directory).startsWith(`${resolve(outDir)}${sep}`));
+  if (underOutDir) {
+    while (!existsSync(directory) && dirname(resolve(directory)) !== resolve(directory)) {
+      directory = dirname(directory);
+    }
+  }
+  const [label, hint] = underOutDir
+    ? [`--out-dir ${outDir}`, 'choose a writable directory']
+    : [`${path}: cannot write`, 'choose a writable location'];
+  let problem: string | undefined;
+  try {
+    if (!statSync(directory).isDirectory()) {
+      problem = directory === outDir ? 'is not a directory' : `${directory} is not a directory`;
+    } else accessSync(directory, constants.W_OK);
+  } catch (error) {
+    problem = describeFsError(error);
+  }
+  if (problem !== undefined) throw new DataError(`${label}: ${problem}`, hint);
 }
 
 /** Creates an output directory (and parents) if needed. */
@@ -107,17 +144,69 @@ export async function withSignalCleanup<T>(work: () => T | Promise<T>): Promise<
   }
 }
 
-/** Writes each file atomically (see writeFileAtomic), all or none being renamed into place. */
+/**
+ * Writes each file atomically (see writeFileAtomic): every temporary file is written
+ * before the first is renamed into place, so a failure (a full disk, a missing
+ * directory) leaves none of them, and no file of a previous run half replaced.
+ */
 export async function writeFilesAtomically(
   files: readonly { path: string; content: string }[],
 ): Promise<void> {
   await withSignalCleanup(() => {
-    for (const { path, content } of files) writeFileAtomic(path, content);
+    const written: { path: string; temporary: string }[] = [];
+    try {
+      for (const { path, content } of files) {
+        written.push({ path, temporary: writeTemporary(path, content) });
+      }
+      for (const { path, temporary } of written) renameIntoPlace(temporary, path);
+    } finally {
+      for (const { temporary } of written) removeTemporary(temporary);
+    }
   });
 }
 
 function temporaryPathFor(path: string): string {
   return join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Writes `content` beside `path` under a temporary name, returned; nothing is left on failure. */
+function writeTemporary(path: string, content: string): string {
+  const temporary = temporaryPathFor(path);
+  pendingTemporaries.add(temporary);
+  try {
+    writeFileSync(temporary, content, { flag: 'wx' });
+  } catch (error) {
+    removeTemporary(temporary);
+    throw cannotWrite(path, error);
+  }
+  return temporary;
+}
+
+function renameIntoPlace(temporary: string, path: string): void {
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    throw cannotWrite(path, error);
+  }
+  pendingTemporaries.delete(temporary);
+}
+
+/** Removes a temporary file if it is still there; a failure to remove it is not the user's problem. */
+function removeTemporary(temporary: string): void {
+  if (!pendingTemporaries.has(temporary)) return;
+  try {
+    rmSync(temporary, { force: true });
+  } catch {
+    // Its directory is gone or unreadable: there is nothing left to remove.
+  }
+  pendingTemporaries.delete(temporary);
+}
+
+function cannotWrite(path: string, error: unknown): DataError {
+  return new DataError(
+    `${path}: cannot write: ${describeFsError(error)}`,
+    'choose a writable location',
+  );
 }
 
 /**
@@ -130,11 +219,15 @@ export interface OutputSink {
   abort(): void;
 }
 
-export function openOutput(path: string, stdout: NodeJS.WritableStream): OutputSink {
+export function openOutput(
+  path: string,
+  stdout: NodeJS.WritableStream & { isTTY?: boolean },
+): OutputSink {
   if (path === '-') {
     return {
       async write(text) {
-        if (!stdout.write(text)) await new Promise((done) => stdout.once('drain', done));
+        if (!stdout.write(forStream(stdout, text)))
+          await new Promise((done) => stdout.once('drain', done));
       },
       async commit() {},
       abort() {},
@@ -146,20 +239,13 @@ export function openOutput(path: string, stdout: NodeJS.WritableStream): OutputS
   try {
     fd = openSync(temporary, 'wx');
   } catch (error) {
-    pendingTemporaries.delete(temporary);
-    throw new DataError(
-      `${path}: cannot write: ${describeFsError(error)}`,
-      'choose a writable location',
-    );
+    removeTemporary(temporary);
+    throw cannotWrite(path, error);
   }
   const fail = (error: unknown): never => {
     closeQuietly(fd);
-    rmSync(temporary, { force: true });
-    pendingTemporaries.delete(temporary);
-    throw new DataError(
-      `${path}: cannot write: ${describeFsError(error)}`,
-      'choose a writable location',
-    );
+    removeTemporary(temporary);
+    throw cannotWrite(path, error);
   };
   return {
     async write(text) {
@@ -180,8 +266,7 @@ export function openOutput(path: string, stdout: NodeJS.WritableStream): OutputS
     },
     abort() {
       closeQuietly(fd);
-      rmSync(temporary, { force: true });
-      pendingTemporaries.delete(temporary);
+      removeTemporary(temporary);
     },
   };
 }
@@ -200,21 +285,10 @@ function closeQuietly(fd: number): void {
  * file is replaced only by a complete one.
  */
 export function writeFileAtomic(path: string, content: string): void {
-  const temporary = join(
-    dirname(resolve(path)),
-    `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  pendingTemporaries.add(temporary);
+  const temporary = writeTemporary(path, content);
   try {
-    writeFileSync(temporary, content, { flag: 'wx' });
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new DataError(
-      `${path}: cannot write: ${describeFsError(error)}`,
-      'choose a writable location',
-    );
+    renameIntoPlace(temporary, path);
   } finally {
-    pendingTemporaries.delete(temporary);
+    removeTemporary(temporary);
   }
 }
