@@ -74,8 +74,66 @@ export function fitScaler(
         scale.push(1);
         break;
     }
+    checkScaledRange(center[j], scale[j], min, max, method, columnNames[j]);
   }
   return { method, center, scale };
+}
+
+/**
+ * Scaled values at most this large: the engine squares them and sums the squares over
+ * rows, which must stay far below 1.8e308 (beyond it, NaN instead of a fit).
+ */
+export const MAX_SCALED_MAGNITUDE = 1e100;
+/** --scale none: values within ±1e50 that differ by at least 1e-50 (see checkScaledRange). */
+const MAX_UNSCALED_MAGNITUDE = 1e50;
+
+/**
+ * Refuses a column the arithmetic cannot carry: a center or scale that overflows or
+ * underflows (values near ±1.8e308, or differing only past 1e-308), a value that
+ * lands absurdly far out once scaled (an outlier 1e120 interquartile ranges away,
+ * or 1e200 with --scale none), or, unscaled, values too close for their variance.
+ */
+function checkScaledRange(
+  center: number,
+  scale: number,
+  min: number,
+  max: number,
+  method: ScaleMethod,
+  name: string,
+): void {
+  const farthest = Math.abs(min - center) > Math.abs(max - center) ? min : max;
+  const scaled = Math.abs((farthest - center) / scale);
+  if (
+    !Number.isFinite(center) ||
+    !Number.isFinite(scale) ||
+    !(scale > 0) ||
+    !Number.isFinite(scaled)
+  ) {
+    throw new DataError(
+      `column ${quoteValue(name)} cannot be scaled: its values run from ${min} to ${max}, beyond what double-precision arithmetic can carry`,
+      'rescale the column first (e.g. to thousands, or to millionths)',
+    );
+  }
+  // Unscaled, the engine multiplies two columns' variances: values closer than this
+  // underflow that product to 0 (and 0/0 is NaN), larger ones overflow it.
+  if (method === 'none' && max - min < 1 / MAX_UNSCALED_MAGNITUDE) {
+    throw new DataError(
+      `column ${quoteValue(name)}: its values differ by at most ${max - min}, too little to model unscaled`,
+      'use --scale standard, or rescale the column',
+    );
+  }
+  if (method === 'none' && scaled > MAX_UNSCALED_MAGNITUDE) {
+    throw new DataError(
+      `column ${quoteValue(name)}: the value ${farthest} is too large to model unscaled`,
+      'use --scale standard, or rescale the column',
+    );
+  }
+  if (scaled > MAX_SCALED_MAGNITUDE) {
+    throw new DataError(
+      `column ${quoteValue(name)}: the value ${farthest} is too far out to model (${scaled.toPrecision(2)} in ${method}-scaled units)`,
+      'leave out the extreme rows, or rescale the column',
+    );
+  }
 }
 
 /**
@@ -86,6 +144,7 @@ export function meanAndDeviation(column: Float64Array): { mean: number; sd: numb
   const n = column.length;
   let largest = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(column[i]));
+  if (largest === 0) return { mean: 0, sd: 0 };
   let mean = 0;
   for (let i = 0; i < n; i++) mean += column[i] / largest;
   mean = (mean / n) * largest;
@@ -93,6 +152,8 @@ export function meanAndDeviation(column: Float64Array): { mean: number; sd: numb
   for (let i = 0; i < n; i++)
     largestDeviation = Math.max(largestDeviation, Math.abs(column[i] - mean));
   if (largestDeviation === 0) return { mean, sd: 0 };
+  // Values near ±1.8e308: x − mean overflows, so work in units of the largest value.
+  if (!Number.isFinite(largestDeviation)) return deviationInUnitsOf(column, largest);
   let sumSquares = 0;
   for (let i = 0; i < n; i++) {
     const z = (column[i] - mean) / largestDeviation;
@@ -127,4 +188,11 @@ export function unscaleCovariance(covariance: ArrayLike<number>, scaler: Scaler)
 /** Σⱼ log sⱼ: ℓ_original = ℓ_scaled − n·this (the Jacobian of the scaling). */
 export function logScaleJacobian(scaler: Scaler): number {
   return scaler.scale.reduce((sum, s) => sum + Math.log(s), 0);
+}
+
+/** meanAndDeviation for values whose differences overflow: computed on x / unit, scaled back. */
+function deviationInUnitsOf(column: Float64Array, unit: number): { mean: number; sd: number } {
+  const reduced = column.map((value) => value / unit);
+  const { mean, sd } = meanAndDeviation(reduced);
+  return { mean: mean * unit, sd: sd * unit };
 }

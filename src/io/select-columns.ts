@@ -31,25 +31,52 @@ export function resolveColumns(
   header: readonly string[],
 ): SelectedColumn[] {
   const selected: SelectedColumn[] = [];
+  /** What the user typed for each selected column, for the "selected twice" message. */
+  const typed: string[] = [];
   for (const spec of specs) {
     if (exactMatches(spec, header).length > 0) {
       selected.push(resolveOne(spec, header));
+      typed.push(spec);
       continue;
     }
-    for (const piece of spec.split(',')) selected.push(resolveOne(piece.trim(), header));
+    for (const piece of spec.split(',')) {
+      selected.push(resolveOne(piece.trim(), header));
+      typed.push(piece.trim());
+    }
   }
   const seen = new Map<number, string>();
-  for (const column of selected) {
+  selected.forEach((column, c) => {
     const earlier = seen.get(column.index);
     if (earlier !== undefined) {
       throw new SelectionError(
-        `${describeColumn(header, column.index)} is selected twice (as ${quoteValue(earlier)} and ${quoteValue(column.typed ?? column.name)})`,
+        `${describeColumn(header, column.index)} is selected twice (as ${quoteValue(earlier)} and ${quoteValue(typed[c])})`,
         'name each column once',
       );
     }
-    seen.set(column.index, column.typed ?? column.name);
-  }
+    seen.set(column.index, typed[c]);
+  });
   return selected;
+}
+
+/**
+ * Modelled columns must have distinct names: the model finds its columns by name
+ * (predict, score), and one name for two columns would make the model unreadable.
+ */
+export function checkDistinctNames(
+  columns: readonly SelectedColumn[],
+  header: readonly string[],
+): void {
+  const first = new Map<string, number>();
+  for (const column of columns) {
+    const earlier = first.get(column.name);
+    if (earlier !== undefined) {
+      throw new DataError(
+        `columns ${earlier + 1} and ${column.index + 1} are both named ${quoteValue(column.name)}: a model cannot tell them apart`,
+        `rename one of them in the header; the columns are: ${listHeaders(header)}`,
+      );
+    }
+    first.set(column.name, column.index);
+  }
 }
 
 function exactMatches(name: string, header: readonly string[]): number[] {
@@ -125,10 +152,14 @@ const ID_WHOLE_NAME = /^(id|index|#|row|rownum|row_?number|unnamed: ?\d+)$/i;
 const ID_SUFFIX = /[_\-\s.]id$/i;
 const ID_CAMEL_SUFFIX = /[a-z0-9](ID|Id)$/;
 
+function isIdName(header: string): boolean {
+  const name = header.trim();
+  return ID_WHOLE_NAME.test(name) || ID_SUFFIX.test(name) || ID_CAMEL_SUFFIX.test(name);
+}
+
 /** An identifier column: named like one, or holding consecutive integers (row numbers). */
 export function isIdLikeColumn(table: Table, index: number): boolean {
-  const name = table.header[index].trim();
-  if (ID_WHOLE_NAME.test(name) || ID_SUFFIX.test(name) || ID_CAMEL_SUFFIX.test(name)) return true;
+  if (isIdName(table.header[index])) return true;
   const rows = table.rows;
   if (rows.length < 3) return false;
   const first = parseNumberCell(rows[0][index]);
@@ -142,7 +173,11 @@ export function isIdLikeColumn(table: Table, index: number): boolean {
 /** Columns gmm itself writes (labelled CSV, score, sample): results, not measurements. */
 const GMM_OUTPUT_COLUMN = /^(segment|certainty|log_density|anomaly|p_\d+)$/;
 
-/** The default model columns: every numeric column except id-like ones and gmm's own outputs. */
+/**
+ * The default model columns: every numeric column except id-like ones and gmm's own
+ * outputs. A name shared by two columns is refused rather than guessed at: say which
+ * one by its number.
+ */
 export function defaultColumns(table: Table): SelectedColumn[] {
   const columns: SelectedColumn[] = [];
   table.header.forEach((name, index) => {
@@ -157,5 +192,48 @@ export function defaultColumns(table: Table): SelectedColumn[] {
       `choose columns with --cols; the columns are: ${listHeaders(table.header)}`,
     );
   }
+  for (const column of columns) {
+    const same = exactMatches(column.name, table.header);
+    if (same.length > 1) {
+      throw new DataError(
+        `${table.source}: column name ${quoteValue(column.name)} appears ${same.length} times (columns ${same.map((i) => i + 1).join(', ')})`,
+        'say which to model with --cols and its 1-based number, or rename one',
+      );
+    }
+  }
   return columns;
+}
+
+/** A column left out of the default selection although most of its cells are numbers. */
+export interface MostlyNumericColumn {
+  readonly index: number;
+  /** The first cell that is neither a number nor missing, and its row. */
+  readonly row: number;
+  readonly value: string;
+}
+
+/**
+ * Columns whose cells are mostly numbers but not all: the default selection leaves
+ * them out, which a user would not guess from "12%" or "1,234" in one row of 10,000.
+ */
+export function mostlyNumericColumns(table: Table): MostlyNumericColumn[] {
+  const found: MostlyNumericColumn[] = [];
+  table.header.forEach((name, index) => {
+    if (GMM_OUTPUT_COLUMN.test(name) || isIdName(name)) return;
+    let numbers = 0;
+    let others = 0;
+    let first: { row: number; value: string } | undefined;
+    table.rows.forEach((row, r) => {
+      const cell = row[index];
+      if (isMissingCell(cell)) return;
+      if (!Number.isNaN(parseNumberCell(cell))) {
+        numbers++;
+        return;
+      }
+      others++;
+      first ??= { row: r, value: cell };
+    });
+    if (first !== undefined && numbers > others) found.push({ index, ...first });
+  });
+  return found;
 }
