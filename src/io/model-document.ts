@@ -1,3 +1,4 @@
+import { stringifyInert } from './json-text.js';
 import type { Scaler } from './scaling.js';
 
 /** The model file (DESIGN.md, "Model JSON"). Bump MODEL_VERSION on any incompatible change. */
@@ -73,5 +74,5 @@ export function toNestedMatrix(values: ArrayLike<number>, d: number, offset = 0)
 }
 
 export function serializeModel(document: ModelDocument): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return `${stringifyInert(document)}\n`;
 }

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatCsvRow } from '../io/csv-format.js';
+import { stringifyInert } from '../io/json-text.js';
 import { formatCriterion, formatLogLikelihood, visibleText } from './text.js';
 
 /** One K × structure cell of a sweep, as select-k reports it. */
@@ -47,7 +48,7 @@ export function renderSelection(
 ): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return `${stringifyInert(report)}\n`;
     case 'csv':
       return renderCsv(report);
     case 'markdown':

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatCsvRow } from '../io/csv-format.js';
+import { stringifyInert } from '../io/json-text.js';
 import {
   formatCriterion,
   formatLogLikelihood,
@@ -70,7 +71,7 @@ export function renderSummary(
 ): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(summary, null, 2)}\n`;
+      return `${stringifyInert(summary)}\n`;
     case 'csv':
       return renderCsv(summary);
     case 'markdown':
@@ -145,13 +146,26 @@ function preamble(summary: FitSummary): string[] {
   return lines;
 }
 
+/** Table cells longer than this are shortened with "…": a 10 MB header must not make a 10 MB-wide table. */
+const MAX_CELL_LENGTH = 80;
+
+function tableCell(text: string): string {
+  const visible = visibleText(text);
+  if (visible.length <= MAX_CELL_LENGTH) return visible;
+  // Not between the two halves of a surrogate pair.
+  const end = /[\ud800-\udbff]/.test(visible[MAX_CELL_LENGTH - 2])
+    ? MAX_CELL_LENGTH - 2
+    : MAX_CELL_LENGTH - 1;
+  return `${visible.slice(0, end)}…`;
+}
+
 function renderTable(summary: FitSummary, chalk: ChalkInstance): string {
   const table = new Table({
-    head: headerCells(summary).map((h) => chalk.bold(visibleText(h))),
+    head: headerCells(summary).map((h) => chalk.bold(tableCell(h))),
     style: { head: [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const segment of summary.segments) table.push(segmentCells(segment).map(visibleText));
+  for (const segment of summary.segments) table.push(segmentCells(segment).map(tableCell));
   return `${preamble(summary).map(visibleText).join('\n')}\n${table.toString()}\n`;
 }
 
@@ -168,8 +182,10 @@ function renderMarkdown(summary: FitSummary): string {
     .join('\n')}\n\n${rows.join('\n')}\n`;
 }
 
+/** A report for people and scripts: names with control characters made visible, like the table. */
 function renderCsv(summary: FitSummary): string {
-  const lines = [formatCsvRow(headerCells(summary), ',')];
-  for (const segment of summary.segments) lines.push(formatCsvRow(segmentCells(segment), ','));
+  const row = (cells: string[]) => formatCsvRow(cells.map(visibleText), ',');
+  const lines = [row(headerCells(summary))];
+  for (const segment of summary.segments) lines.push(row(segmentCells(segment)));
   return `${lines.join('\n')}\n`;
 }
