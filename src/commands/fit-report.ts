@@ -13,7 +13,9 @@ import { ellipseOutline } from '../engine/ellipse.js';
 import type { Memberships } from '../engine/predict.js';
 import { DENSITY_QUANTILE_LEVELS, quantiles } from '../engine/quantiles.js';
 import { scoreFit, type ScoredFit, type SweepCell } from '../engine/select-model.js';
+import { NumericError } from '../engine/numeric-error.js';
 import { MCLUST_NAMES } from '../engine/types.js';
+import { DataError, describeColumn } from '../io/data-error.js';
 import { formatLabelledCsv } from '../io/labelled-csv.js';
 import {
   MODEL_FORMAT,
@@ -22,6 +24,7 @@ import {
   toNestedMatrix,
   type ModelDocument,
 } from '../io/model-document.js';
+import { findNonFinite } from '../io/non-finite.js';
 import { isMissingCell, parseNumberCell } from '../io/parse-number.js';
 import {
   logScaleJacobian,
@@ -39,9 +42,12 @@ import {
   type ScatterPoint,
 } from '../present/scatter-spec.js';
 import { renderSummary, type FitSummary, type ProfileCell } from '../present/summary.js';
-import { formatCriterion, formatLogLikelihood } from '../present/text.js';
+import { formatCriterion, formatLogLikelihood, forStream } from '../present/text.js';
 import type { PreparedData } from './prepare-data.js';
 import type { FitOutputOptions, ModelOptions } from './shared-options.js';
+
+export const FAILED_FIT_HINT =
+  'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag';
 
 /** Beyond this many rows the scatter shows an evenly spaced subset; ellipses use the full model. */
 const MAX_PLOTTED_POINTS = 10_000;
@@ -79,7 +85,7 @@ export function checkSingleStdout(entries: Record<string, string | undefined>): 
   const toStdout = Object.entries(entries).filter(([, path]) => path === '-');
   if (toStdout.length > 1) {
     throw new UsageError(
-      `only one output can go to standard output, but ${toStdout.map(([name]) => `--${name}`).join(' and ')} all say -`,
+      `only one output can go to standard output, but ${toStdout.map(([name]) => `--${name}`).join(' and ')} ${toStdout.length === 2 ? 'both' : 'all'} say -`,
       'send the others to files',
     );
   }
@@ -111,6 +117,7 @@ export async function reportFit(
   }
   const labels = describeLabels(prepared, scored);
   const model = buildModelDocument(prepared, scored, memberships, labels, options, selection);
+  checkFinite(prepared, model, memberships.certainty);
   const summary = buildSummary(prepared, scored, model, memberships, selection);
 
   const contents: ExtraOutput[] = [];
@@ -138,11 +145,39 @@ export async function reportFit(
   const files = contents.filter((c) => c.path !== '-');
   if (options.outDir !== undefined && files.length > 0) ensureDirectory(options.outDir);
   await writeFilesAtomically(files);
-  for (const { content } of contents.filter((c) => c.path === '-')) io.stdout.write(content);
+  for (const { content } of contents.filter((c) => c.path === '-')) {
+    io.stdout.write(forStream(io.stdout, content));
+  }
   summaryStream.write(renderSummary(summary, options.format, chalkFor(summaryStream, io.env)));
   if (files.length > 0 && !options.quiet) {
     writeNote(io, command, 'note', `wrote ${files.map((f) => f.path).join(', ')}`);
   }
+}
+
+/**
+ * Refuses to report a fit holding NaN or ±Infinity (JSON would write null, a CSV
+ * "NaN"). The usual cause is a column whose variance in original units overflows
+ * (a spread beyond ~1e154): that one is named, with the rescaling that avoids it.
+ */
+function checkFinite(prepared: PreparedData, model: ModelDocument, certainty: Float64Array): void {
+  const bad = findNonFinite(model) ?? findNonFinite({ certainty });
+  if (bad === undefined) return;
+  const original = /^components\[\d+\]\.(?:covarianceOriginal|meanOriginal)\[(\d+)\]/.exec(
+    bad.path,
+  );
+  if (original !== null) {
+    const j = Number(original[1]);
+    const spread = model.scaler.scale[j];
+    const divisor = `1e+${Math.floor(Math.log10(spread))}`;
+    throw new DataError(
+      `${prepared.table.source}: ${describeColumn(prepared.table.header, prepared.columns[j].index)} has a spread of ${spread.toPrecision(2)}: its variance in original units is too large for a number`,
+      `rescale the column first (e.g. divide it by ${divisor}) and fit again`,
+    );
+  }
+  throw new NumericError(
+    `the fit produced ${bad.value} for ${bad.path}, so it cannot be reported`,
+    FAILED_FIT_HINT,
+  );
 }
 
 /** --plot-cols, or the first two modelled columns; undefined when only one is modelled. */

@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import type { CommandIo } from '../cli/terminal.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js';
+import { DataError } from '../io/data-error.js';
 import { readInput } from '../io/read-input.js';
 import { checkOutputPaths } from '../io/write-output.js';
 import { startRunnerWithThreads } from '../parallel/start-pool.js';
 import {
   checkSingleStdout,
+  FAILED_FIT_HINT,
   outputPathMap,
   reportFit,
   type FitOutputPaths,
@@ -15,8 +17,7 @@ import {
 import { prepareData, type PreparedData } from './prepare-data.js';
 import type { FitCommandOptions } from './shared-options.js';
 
-export const FAILED_FIT_HINT =
-  'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag';
+export { FAILED_FIT_HINT };
 
 /** gmm fit: one model, or the K of lowest BIC when -k is a range or auto. */
 export async function runFit(
@@ -34,7 +35,7 @@ export async function runFit(
   const named = { labels: paths.labels, model: paths.model, plot: paths.scatter };
   checkSingleStdout(named);
   const input = await readInput(file);
-  checkOutputPaths(outputPathMap(named), input.path);
+  checkOutputPaths(outputPathMap(named), input.path, options.outDir);
   const prepared = prepareData(input, options, 'fit', io);
   const { scored, selection } = await chooseModel(prepared, options);
   await reportFit('fit', prepared, scored, selection, options, paths, [], io);
@@ -46,6 +47,7 @@ async function chooseModel(
   options: FitCommandOptions,
 ): Promise<{ scored: ScoredFit; selection: SelectionRecord | undefined }> {
   const { components } = options;
+  if (components.kind === 'fixed') checkEnoughRows(prepared, components.nComponents);
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
   const cells = await sweepModels(
     prepared.data,
@@ -65,4 +67,43 @@ async function chooseModel(
     scored: best.result,
     selection: components.kind === 'fixed' ? undefined : { criterion: 'bic', cells },
   };
+}
+
+/**
+ * K components need K rows, more than K·d in all, and K distinct points: short of
+ * that every start collapses. Said plainly here rather than after every start failed.
+ */
+function checkEnoughRows(prepared: PreparedData, nComponents: number): void {
+  const { data, table } = prepared;
+  const asked = `the ${nComponents} components asked for (-k ${nComponents})`;
+  if (data.nSamples < nComponents) {
+    throw new DataError(
+      `${table.source}: has ${data.nSamples} rows, fewer than ${asked}`,
+      `use -k ${data.nSamples} or fewer`,
+    );
+  }
+  // A component holding at most d rows is discarded as collapsed (README, "The numbers").
+  if (data.nSamples <= nComponents * data.nFeatures) {
+    const most = Math.floor((data.nSamples - 1) / data.nFeatures);
+    throw new DataError(
+      `${table.source}: has ${data.nSamples} rows, too few for ${asked}: each needs more rows than the ${data.nFeatures} modelled columns`,
+      `use -k ${most} or fewer, or model fewer columns`,
+    );
+  }
+  const distinct = countDistinctRows(data.values, data.nFeatures, nComponents);
+  if (distinct < nComponents) {
+    throw new DataError(
+      `${table.source}: has only ${distinct} distinct rows in the modelled columns, fewer than ${asked}`,
+      `use -k ${distinct} or fewer`,
+    );
+  }
+}
+
+/** Distinct rows of an n×d matrix, counted up to `enough` (then it stops looking). */
+function countDistinctRows(values: Float64Array, d: number, enough: number): number {
+  const seen = new Set<string>();
+  for (let start = 0; start < values.length && seen.size < enough; start += d) {
+    seen.add(values.subarray(start, start + d).join(','));
+  }
+  return seen.size;
 }

@@ -1,10 +1,11 @@
 import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
-import { DataError, quoteValue } from '../io/data-error.js';
+import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
 import { extractMatrix, type ExtractedMatrix, type MissingPolicy } from '../io/extract-matrix.js';
 import type { CsvBatch, CsvStream } from '../io/csv-stream.js';
 import type { ModelDocument } from '../io/model-document.js';
-import { applyScaler } from '../io/scaling.js';
+import type { Table } from '../io/parse-csv.js';
+import { applyScaler, MAX_SCALED_MAGNITUDE } from '../io/scaling.js';
 import { listHeaders } from '../io/select-columns.js';
 
 /** The header index of each model column, matched by exact name. */
@@ -68,7 +69,31 @@ export async function scoreStream(
       nSamples: extracted.nSamples,
       nFeatures: extracted.nFeatures,
     };
+    checkScaledRows(data.values, extracted, table, indexes, document.scaler.method);
     await onBatch({ batch, extracted, memberships: predictMemberships(data, parameters) });
   }
   return { rows, dropped };
+}
+
+/**
+ * A row so far from the model's data that its squared distance overflows has no
+ * density to report (it would come out as -Infinity or NaN): name its line and cell.
+ */
+function checkScaledRows(
+  scaled: Float64Array,
+  extracted: ExtractedMatrix,
+  table: Table,
+  indexes: readonly number[],
+  method: string,
+): void {
+  const d = extracted.nFeatures;
+  for (let e = 0; e < scaled.length; e++) {
+    if (Math.abs(scaled[e]) <= MAX_SCALED_MAGNITUDE) continue;
+    const r = extracted.rowIndexes[Math.floor(e / d)];
+    const column = indexes[e % d];
+    throw new DataError(
+      `${table.source}: line ${table.lineNumbers[r]}, ${describeColumn(table.header, column)}: ${quoteValue(table.rows[r][column])} is too far from the model's data to score (${Math.abs(scaled[e]).toPrecision(2)} in ${method}-scaled units)`,
+      'check the value; the model cannot give a density this far out',
+    );
+  }
 }

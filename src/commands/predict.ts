@@ -31,7 +31,9 @@ export async function runPredict(
   await withSignalCleanup(async () => {
     const output = openOutput(target, io.stdout);
     try {
-      await output.write(labelledCsvHeader(stream.header, K, stream.delimiter));
+      // The header goes out with the first rows, so a file refused at once (a missing
+      // column, a bad first row) leaves standard output empty.
+      let header = labelledCsvHeader(stream.header, K, stream.delimiter);
       const { rows, dropped } = await scoreStream(
         stream,
         document,
@@ -39,10 +41,13 @@ export async function runPredict(
         options.missing,
         async ({ batch, extracted, memberships }) => {
           await output.write(
-            labelledCsvRows(batch.rows, extracted.rowIndexes, memberships, K, stream.delimiter),
+            header +
+              labelledCsvRows(batch.rows, extracted.rowIndexes, memberships, K, stream.delimiter),
           );
+          header = '';
         },
       );
+      await output.write(header);
       await output.commit();
       if (!options.quiet) {
         const droppedText =

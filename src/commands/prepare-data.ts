@@ -1,11 +1,17 @@
 import { writeNote, type CommandIo } from '../cli/terminal.js';
 import type { DataMatrix } from '../engine/types.js';
-import { DataError } from '../io/data-error.js';
+import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
 import { extractMatrix, type ExtractedMatrix } from '../io/extract-matrix.js';
 import { decodeText, parseCsv, type Table } from '../io/parse-csv.js';
 import type { InputSource } from '../io/read-input.js';
 import { applyScaler, fitScaler, type Scaler } from '../io/scaling.js';
-import { defaultColumns, resolveColumns, type SelectedColumn } from '../io/select-columns.js';
+import {
+  checkDistinctNames,
+  defaultColumns,
+  mostlyNumericColumns,
+  resolveColumns,
+  type SelectedColumn,
+} from '../io/select-columns.js';
 import { plural } from '../present/text.js';
 import type { ModelOptions } from './shared-options.js';
 
@@ -30,6 +36,8 @@ export function prepareData(
   const table = parseCsv(decodeText(input.bytes, input.name), input.name);
   const columns =
     options.cols === undefined ? defaultColumns(table) : resolveColumns(options.cols, table.header);
+  checkDistinctNames(columns, table.header);
+  if (options.cols === undefined) warnLeftOut(table, io, command);
   const profileColumns =
     options.profile === undefined ? [] : resolveColumns(options.profile, table.header);
   const extracted = extractMatrix(
@@ -51,6 +59,14 @@ export function prepareData(
       'give more rows',
     );
   }
+  // A component's covariance is estimated from more rows than columns (the engine
+  // discards one holding at most d rows), so n ≤ d cannot give any fit.
+  if (extracted.nSamples <= extracted.nFeatures) {
+    throw new DataError(
+      `${table.source}: has ${plural(extracted.nSamples, 'usable row')} for ${plural(extracted.nFeatures, 'modelled column')}; a mixture needs more rows than columns`,
+      'choose fewer columns with --cols, or give more rows',
+    );
+  }
   const scaler = fitScaler(
     extracted.values,
     extracted.nSamples,
@@ -64,4 +80,16 @@ export function prepareData(
     nFeatures: extracted.nFeatures,
   };
   return { table, columns, profileColumns, extracted, scaler, data };
+}
+
+/** A note for each mostly numeric column the default selection left out, naming the cell why. */
+function warnLeftOut(table: Table, io: CommandIo, command: string): void {
+  for (const { index, row, value } of mostlyNumericColumns(table)) {
+    writeNote(
+      io,
+      command,
+      'warning',
+      `${describeColumn(table.header, index)} is not modelled: line ${table.lineNumbers[row]} holds ${quoteValue(value)}, which is not a number`,
+    );
+  }
 }

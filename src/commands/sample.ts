@@ -2,6 +2,7 @@ import { writeNote, type CommandIo } from '../cli/terminal.js';
 import { Random } from '../engine/random.js';
 import { covarianceFactors, sampleMixture } from '../engine/sample.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
+import { DataError, quoteValue } from '../io/data-error.js';
 import { checkOutputPaths, openOutput, withSignalCleanup } from '../io/write-output.js';
 import { plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
@@ -41,8 +42,12 @@ export async function runSample(
         let text = '';
         const fields: string[] = new Array(d + 1);
         for (let i = 0; i < count; i++) {
-          for (let j = 0; j < d; j++)
-            fields[j] = formatMeasurement(center[j] + scale[j] * values[i * d + j]);
+          for (let j = 0; j < d; j++) {
+            const value = center[j] + scale[j] * values[i * d + j];
+            // Only a hand-edited model can get here (a fit refuses such spreads).
+            if (!Number.isFinite(value)) throw overflowError(modelPath, document.columns[j]);
+            fields[j] = formatMeasurement(value);
+          }
           fields[d] = String(components[i] + 1);
           text += `${formatCsvRow(fields, ',')}\n`;
         }
@@ -56,4 +61,11 @@ export async function runSample(
   });
   if (!options.quiet && target !== '-')
     writeNote(io, 'sample', 'note', `wrote ${plural(options.n, 'row')} to ${target}`);
+}
+
+function overflowError(modelPath: string, column: string): DataError {
+  return new DataError(
+    `${modelPath}: a value drawn for column ${quoteValue(column)} is too large for a number`,
+    "check the model's scaler.scale and covariances, or refit it with gmm fit --model",
+  );
 }

@@ -64,7 +64,9 @@ export async function runScore(
   await withSignalCleanup(async () => {
     const output = openOutput(target, io.stdout);
     try {
-      await output.write(`${formatCsvRow([...stream.header, ...extraHeader], delimiter)}\n`);
+      // The header goes out with the first rows, so a file refused at once (a missing
+      // column, a bad first row) leaves standard output empty.
+      let header = `${formatCsvRow([...stream.header, ...extraHeader], delimiter)}\n`;
       const { rows, dropped } = await scoreStream(
         stream,
         document,
@@ -82,9 +84,11 @@ export async function runScore(
             }
             text += `${line}\n`;
           }
-          await output.write(text);
+          await output.write(header + text);
+          header = '';
         },
       );
+      await output.write(header);
       await output.commit();
       if (!options.quiet || threshold !== undefined) {
         const droppedText =

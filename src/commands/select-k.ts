@@ -54,7 +54,7 @@ export async function runSelectK(
   };
   checkSingleStdout(named);
   const input = await readInput(file);
-  checkOutputPaths(outputPathMap(named), input.path);
+  checkOutputPaths(outputPathMap(named), input.path, options.outDir);
   const prepared = prepareData(input, options, 'select-k', io);
 
   const components = options.components;
