@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   expectFailure,
   expectNoCrash,
@@ -17,6 +17,8 @@ import {
 
 const dir = scratchDirectory('csv');
 const MODEL = fitTwoClusters(dir);
+// The generated files are large (10 MB and more): not left behind.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** [case, file, what follows "gmm <command>: " on stderr (message and hint lines)] */
 const BROKEN_FILES: [string, string, string][] = [

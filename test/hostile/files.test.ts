@@ -4,11 +4,12 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../src/io/data-error.js';
 import { writeFilesAtomically } from '../../src/io/write-output.js';
 import {
@@ -29,6 +30,8 @@ const DATA = `${HOSTILE}/two-clusters.csv`;
 const dir = scratchDirectory('files');
 const MODEL = fitTwoClusters(dir);
 const isRoot = process.getuid?.() === 0;
+// The generated files are large (10 MB and more): not left behind.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Everything in a directory tree, as relative paths (to see what a failed run left). */
 function listTree(root: string): string[] {
