@@ -10,9 +10,9 @@ import {
   shortColumnName,
 } from '../engine/describe-segments.js';
 import { ellipseOutline } from '../engine/ellipse.js';
-import type { Memberships } from '../engine/predict.js';
+import { predictMemberships, type Memberships } from '../engine/predict.js';
 import { DENSITY_QUANTILE_LEVELS, quantiles } from '../engine/quantiles.js';
-import { scoreFit, type ScoredFit, type SweepCell } from '../engine/select-model.js';
+import type { ScoredFit, SweepCell } from '../engine/select-model.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { MCLUST_NAMES } from '../engine/types.js';
 import { DataError, describeColumn } from '../io/data-error.js';
@@ -106,7 +106,7 @@ export async function reportFit(
   extras: readonly ExtraOutput[],
   io: CommandIo,
 ): Promise<void> {
-  const { memberships } = scoreFit(prepared.data, scored.fit);
+  const memberships = predictMemberships(prepared.data, scored.fit.parameters);
   if (!scored.fit.converged) {
     writeNote(
       io,
