@@ -47,17 +47,22 @@ export function findCollapse(
     if (nk <= d) {
       return `component ${k + 1} holds only ${nk.toPrecision(3)} rows (a component needs more than ${d})`;
     }
+    let finite = true;
     for (let a = 0; a < d; a++) {
       for (let b = 0; b < d; b++) {
-        const value = covariances[k * d * d + a * d + b] / Math.sqrt(variances[a] * variances[b]);
+        // √va·√vb, not √(va·vb): the product of two tiny variances underflows to 0.
+        const value =
+          covariances[k * d * d + a * d + b] / (Math.sqrt(variances[a]) * Math.sqrt(variances[b]));
+        finite &&= Number.isFinite(value);
         normalised.set(a, b, value);
       }
     }
+    if (!finite) return `component ${k + 1} has a covariance too extreme for double precision`;
     const smallest = Math.min(
       ...new EigenvalueDecomposition(normalised, { assumeSymmetric: true }).realEigenvalues,
     );
     if (!(smallest >= COLLAPSE_EIGENVALUE_RATIO)) {
-      return `component ${k + 1} collapsed (its covariance has an eigenvalue of ${smallest.toPrecision(2)} of the data's variance)`;
+      return `component ${k + 1} collapsed: its covariance has an eigenvalue of ${smallest.toPrecision(2)} of the data's variance`;
     }
   }
   return undefined;

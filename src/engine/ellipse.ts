@@ -1,4 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { NumericError } from './numeric-error.js';
 
 /** Segments per ellipse: smooth at plot size, small in the SVG. */
 export const ELLIPSE_SEGMENTS = 72;
@@ -13,6 +14,13 @@ export function ellipseOutline(
   covariance: ArrayLike<number>,
   nSigma: number,
 ): Float64Array {
+  if (
+    ![mean[0], mean[1], covariance[0], covariance[1], covariance[2], covariance[3]].every(
+      Number.isFinite,
+    )
+  ) {
+    throw new NumericError('an ellipse needs a finite mean and covariance');
+  }
   const matrix = new Matrix([
     [covariance[0], covariance[1]],
     [covariance[2], covariance[3]],

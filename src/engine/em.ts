@@ -173,7 +173,7 @@ export function combineStarts(settings: EmSettings, runs: readonly StartRun[]): 
   if (best?.parameters === undefined) {
     const reasons = [...new Set(runs.map((s) => s.failure))].slice(0, 2).join('; ');
     throw new NumericError(
-      `no usable fit with ${settings.nComponents} components: every one of ${settings.nInit} starts collapsed or became singular (${reasons})`,
+      `no usable fit with K=${settings.nComponents}: every one of ${settings.nInit} starts collapsed or became singular (${reasons})`,
       'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag',
     );
   }

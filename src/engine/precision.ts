@@ -42,7 +42,14 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
   for (let k = 0; k < nComponents; k++) {
     const offset = k * d * d;
     for (let a = 0; a < d; a++) {
-      for (let b = 0; b < d; b++) matrix.set(a, b, covariances[offset + a * d + b]);
+      for (let b = 0; b < d; b++) {
+        const value = covariances[offset + a * d + b];
+        // ml-matrix would call a NaN matrix "not symmetric": say what it is.
+        if (!Number.isFinite(value)) {
+          throw new NumericError(`the covariance of component ${k + 1} is not finite`);
+        }
+        matrix.set(a, b, value);
+      }
     }
     const cholesky = new CholeskyDecomposition(matrix);
     if (!cholesky.isPositiveDefinite()) {

@@ -319,7 +319,7 @@ describe('combineStarts', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(NumericError);
-    expect((caught as Error).message).toMatch(/no usable fit with 2 components/);
+    expect((caught as Error).message).toMatch(/no usable fit with K=2/);
     expect((caught as Error).message).toMatch(/component 1 collapsed; singular/);
   });
 });
