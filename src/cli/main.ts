@@ -1,16 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { runFit } from '../commands/fit.js';
-import { runPredict, type PredictOptions } from '../commands/predict.js';
-import { runSample, type SampleOptions } from '../commands/sample.js';
-import { runScore, type ScoreOptions } from '../commands/score.js';
-import { runSelectK } from '../commands/select-k.js';
+// Command modules are imported when their command runs, so --help and --version
+// load neither the engine nor the CSV and table libraries.
+import type { PredictOptions } from '../commands/predict.js';
+import type { SampleOptions } from '../commands/sample.js';
+import type { ScoreOptions } from '../commands/score.js';
 import type { FitCommandOptions } from '../commands/shared-options.js';
 import type { SelectKOptions } from '../commands/select-k.js';
-import { CRITERIA } from '../engine/select-model.js';
-import { COVARIANCE_TYPES, INIT_METHODS } from '../engine/types.js';
+import { COVARIANCE_TYPES, CRITERIA, INIT_METHODS } from '../engine/types.js';
 import { SCALE_METHODS } from '../io/scaling.js';
-import { defaultThreadCount } from '../parallel/start-pool.js';
-import { SUMMARY_FORMATS } from '../present/summary.js';
+import { availableParallelism } from 'node:os';
+import { SUMMARY_FORMATS } from '../present/summary-formats.js';
 import {
   choiceParser,
   collect,
@@ -161,7 +160,7 @@ function addModelOptions(command: Command, componentsDefault: string): Command {
     )
     .addOption(
       new Option('--threads <n>', 'worker threads for EM starts (results do not depend on it)')
-        .default(defaultThreadCount(), 'the number of cores')
+        .default(availableParallelism(), 'the number of cores')
         .argParser(parsePositiveInteger),
     )
     .option('-o, --out-dir <dir>', 'write the outputs there')
@@ -213,6 +212,7 @@ function buildProgram(io: CommandIo, state: { command: string }): Command {
     .option('--plot <file>', 'SVG scatter with 1σ/2σ ellipses (- = stdout)')
     .addHelpText('after', FIT_EXAMPLES)
     .action(async (file: string | undefined, options: FitCommandOptions) => {
+      const { runFit } = await import('../commands/fit.js');
       await runFit(inputFile('fit', file), options, io);
     });
 
@@ -237,6 +237,7 @@ function buildProgram(io: CommandIo, state: { command: string }): Command {
     .option('--fit', 'also fit the best cell and write its outputs as gmm fit does', false)
     .addHelpText('after', SELECT_K_EXAMPLES)
     .action(async (file: string | undefined, options: SelectKOptions) => {
+      const { runSelectK } = await import('../commands/select-k.js');
       await runSelectK(inputFile('select-k', file), options, io);
     });
 
@@ -256,6 +257,7 @@ function buildProgram(io: CommandIo, state: { command: string }): Command {
     .option('--verbose', 'show the stack trace of an unexpected error', false)
     .addHelpText('after', MODEL_EXAMPLES)
     .action(async (model: string, file: string | undefined, options: PredictOptions) => {
+      const { runPredict } = await import('../commands/predict.js');
       await runPredict(model, inputFile('predict', file), options, io);
     });
 
@@ -284,6 +286,7 @@ function buildProgram(io: CommandIo, state: { command: string }): Command {
     .option('--verbose', 'show the stack trace of an unexpected error', false)
     .addHelpText('after', MODEL_EXAMPLES)
     .action(async (model: string, file: string | undefined, options: ScoreOptions) => {
+      const { runScore } = await import('../commands/score.js');
       await runScore(model, inputFile('score', file), options, io);
     });
 
@@ -300,6 +303,7 @@ function buildProgram(io: CommandIo, state: { command: string }): Command {
     .option('--verbose', 'show the stack trace of an unexpected error', false)
     .addHelpText('after', MODEL_EXAMPLES)
     .action(async (model: string, options: SampleOptions) => {
+      const { runSample } = await import('../commands/sample.js');
       await runSample(model, options, io);
     });
 

@@ -1,6 +1,6 @@
 import { NumericError } from '../engine/numeric-error.js';
 import { DataError, quoteValue } from '../io/data-error.js';
-import { SelectionError } from '../io/select-columns.js';
+import { SelectionError } from '../io/selection-error.js';
 import { visibleText } from '../present/text.js';
 import { UsageError } from './usage-error.js';
 

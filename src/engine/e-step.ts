@@ -130,6 +130,11 @@ export function expectationStep(
   rows: RowOutputs = {},
 ): number {
   const scratch = new Float64Array(factors.nComponents);
+  const nBlocks = blockCount(data.nSamples);
+  if (nBlocks <= 1) {
+    // One block: its sums are the totals (0 + x = x exactly), so no reduction is needed.
+    return expectationBlock(data, factors, 0, resp, sums, rows, scratch);
+  }
   const blockSums = sums && createResponsibilitySums(factors.nComponents, data.nFeatures);
   if (sums) {
     sums.nk.fill(0);
@@ -138,7 +143,7 @@ export function expectationStep(
     sums.centers = factors.means;
   }
   let logLikelihood = 0;
-  for (let block = 0; block < blockCount(data.nSamples); block++) {
+  for (let block = 0; block < nBlocks; block++) {
     logLikelihood += expectationBlock(data, factors, block, resp, blockSums, rows, scratch);
     if (sums && blockSums) addSums(sums, blockSums);
   }

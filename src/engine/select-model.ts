@@ -13,13 +13,11 @@ import {
   searchRowCount,
   type StartTask,
 } from './search-sample.js';
-import type { CovarianceType, DataMatrix } from './types.js';
+import type { CovarianceType, Criterion, DataMatrix } from './types.js';
 
 export type { StartTask } from './search-sample.js';
 
-export type Criterion = 'bic' | 'aic' | 'icl';
-
-export const CRITERIA: readonly Criterion[] = ['bic', 'aic', 'icl'];
+export { CRITERIA, type Criterion } from './types.js';
 
 /** The numbers users compare, from the final E-step on the ordered components. */
 export interface FitCriteria {

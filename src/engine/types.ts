@@ -67,3 +67,8 @@ export interface MixtureParameters {
   /** K×d×d */
   readonly covariances: Float64Array;
 }
+
+/** Model-selection criteria, lower is better. */
+export type Criterion = 'bic' | 'aic' | 'icl';
+
+export const CRITERIA: readonly Criterion[] = ['bic', 'aic', 'icl'];

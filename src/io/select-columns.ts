@@ -1,17 +1,9 @@
+import { SelectionError } from './selection-error.js';
 import { DataError, describeColumn, quoteValue } from './data-error.js';
 import { isMissingCell, parseNumberCell } from './parse-number.js';
 import type { Table } from './parse-csv.js';
 
-/** A problem with what the user typed (an option value): exit code 2. */
-export class SelectionError extends Error {
-  readonly hint: string | undefined;
-
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = 'SelectionError';
-    this.hint = hint;
-  }
-}
+export { SelectionError } from './selection-error.js';
 
 export interface SelectedColumn {
   /** 0-based index in the header. */

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { columnVariances } from '../engine/collapse.js';
 import { blockCount } from '../engine/e-step.js';
@@ -9,10 +8,6 @@ import type { StartRequest, StartWorkerData } from './start-worker.js';
 
 /** Below this much work (rows × K × d² summed over starts), thread start-up costs more than it saves. */
 const MIN_PARALLEL_WORK = 2e6;
-
-export function defaultThreadCount(): number {
-  return availableParallelism();
-}
 
 /**
  * A StartRunner over `threads` worker threads. Starts are handed out one at a time as

@@ -11,9 +11,9 @@ import {
   visibleText,
 } from './text.js';
 
-export type SummaryFormat = 'table' | 'json' | 'csv' | 'markdown';
+import type { SummaryFormat } from './summary-formats.js';
 
-export const SUMMARY_FORMATS: readonly SummaryFormat[] = ['table', 'json', 'csv', 'markdown'];
+export { SUMMARY_FORMATS, type SummaryFormat } from './summary-formats.js';
 
 export type ProfileCell =
   | { readonly kind: 'mean'; readonly value: number }

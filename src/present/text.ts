@@ -3,20 +3,8 @@
  * names from the data made inert for a terminal (control characters shown, not obeyed).
  */
 
-const significant = new Intl.NumberFormat('en-US', {
-  maximumSignificantDigits: 4,
-  useGrouping: false,
-});
-const fixed2 = new Intl.NumberFormat('en-US', {
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-  useGrouping: false,
-});
-const fixed4 = new Intl.NumberFormat('en-US', {
-  minimumFractionDigits: 4,
-  maximumFractionDigits: 4,
-  useGrouping: false,
-});
+// Numbers are formatted with toPrecision/toFixed, not Intl: the same digits in every
+// locale, and no ~20 ms of ICU start-up on a 0.3 s run.
 
 /** Beyond these magnitudes plain digits stop being readable (1e150 would print 150 of them). */
 const LARGEST_PLAIN = 1e12;
@@ -29,17 +17,17 @@ export function formatValue(value: number): string {
   if (size >= LARGEST_PLAIN || (size > 0 && size < SMALLEST_PLAIN)) {
     return value.toExponential(3).replace(/\.?0+e/, 'e');
   }
-  return significant.format(value);
+  return String(Number(value.toPrecision(4)));
 }
 
 /** Criteria and similar: 2 decimals (1058.54). */
 export function formatCriterion(value: number): string {
-  return fixed2.format(value);
+  return value.toFixed(2);
 }
 
 /** Log-likelihoods: 4 decimals (−452.4443), as users compare them. */
 export function formatLogLikelihood(value: number): string {
-  return fixed4.format(value);
+  return value.toFixed(4);
 }
 
 export function formatPercent(share: number): string {
