@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CommandIo } from '../cli/terminal.js';
+import { terminalProgress } from '../cli/progress.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js';
 import { DataError } from '../io/data-error.js';
@@ -37,7 +38,7 @@ export async function runFit(
   const input = await readInput(file);
   checkOutputPaths(outputPathMap(named), input.path, options.outDir);
   const prepared = prepareData(input, options, 'fit', io);
-  const { scored, selection } = await chooseModel(prepared, options);
+  const { scored, selection } = await chooseModel(prepared, options, io);
   await reportFit('fit', prepared, scored, selection, options, paths, [], io);
 }
 
@@ -45,17 +46,25 @@ export async function runFit(
 async function chooseModel(
   prepared: PreparedData,
   options: FitCommandOptions,
+  io: CommandIo,
 ): Promise<{ scored: ScoredFit; selection: SelectionRecord | undefined }> {
   const { components } = options;
   if (components.kind === 'fixed') checkEnoughRows(prepared, components.nComponents);
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
+  const progress = terminalProgress(
+    io,
+    `gmm fit: ${prepared.data.nSamples} rows · EM starts`,
+    options.quiet,
+  );
   const cells = await sweepModels(
     prepared.data,
     candidates,
     [options.covariance],
     options,
     startRunnerWithThreads(options.threads),
+    progress.update,
   );
+  progress.end();
   const best = bestCell(cells, 'bic');
   if (best?.result === undefined) {
     const reason = cells.map((c) => c.failure).find((f) => f !== undefined) ?? 'no candidate K';
