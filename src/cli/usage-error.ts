@@ -1,10 +1,4 @@
-/** The command line itself is wrong (an option value, a missing argument): exit code 2. */
-export class UsageError extends Error {
-  readonly hint: string | undefined;
+import { HintedError } from '../hinted-error.js';
 
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.hint = hint;
-  }
-}
+/** The command line itself is wrong (an option value, a missing argument): exit code 2. */
+export class UsageError extends HintedError {}

@@ -1,13 +1,7 @@
+import { HintedError } from '../hinted-error.js';
+
 /**
  * Thrown by the engine when the numbers cannot go on (a singular covariance, a
  * collapsed component, every restart failed). `hint` says what the user can change.
  */
-export class NumericError extends Error {
-  readonly hint: string | undefined;
-
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = 'NumericError';
-    this.hint = hint;
-  }
-}
+export class NumericError extends HintedError {}

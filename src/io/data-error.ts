@@ -1,16 +1,10 @@
+import { HintedError } from '../hinted-error.js';
+
 /**
  * A problem with the user's data or files: exit code 1. The message already names
  * the file, line, column and value; `hint` says what to do about it.
  */
-export class DataError extends Error {
-  readonly hint: string | undefined;
-
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = 'DataError';
-    this.hint = hint;
-  }
-}
+export class DataError extends HintedError {}
 
 const MAX_QUOTED_LENGTH = 60;
 
