@@ -7,6 +7,8 @@ import type { ModelDocument } from '../io/model-document.js';
 import type { Table } from '../io/parse-csv.js';
 import { applyScaler, MAX_SCALED_MAGNITUDE } from '../io/scaling.js';
 import { listHeaders } from '../io/select-columns.js';
+import { openOutput, withSignalCleanup } from '../io/write-output.js';
+import { plural } from '../present/text.js';
 
 /** The header index of each model column, matched by exact name. */
 export function modelColumnIndexes(
@@ -96,4 +98,43 @@ function checkScaledRows(
       'check the value; the model cannot give a density this far out',
     );
   }
+}
+
+/**
+ * Streams the input through the model into `target` (a file written atomically, or "-"
+ * for stdout): `header`, then each batch's lines from `formatBatch`. The header goes out
+ * with the first rows, so an input refused at once (a missing column, a bad first row)
+ * leaves standard output empty. Returns the rows kept and dropped.
+ */
+export async function writeScoredStream(
+  stream: CsvStream,
+  document: ModelDocument,
+  parameters: MixtureParameters,
+  missing: MissingPolicy,
+  target: string,
+  stdout: NodeJS.WritableStream,
+  header: string,
+  formatBatch: (scored: ScoredBatch) => string,
+): Promise<{ rows: number; dropped: number }> {
+  return withSignalCleanup(async () => {
+    const output = openOutput(target, stdout);
+    try {
+      let pending = header;
+      const counts = await scoreStream(stream, document, parameters, missing, async (scored) => {
+        await output.write(pending + formatBatch(scored));
+        pending = '';
+      });
+      await output.write(pending);
+      await output.commit();
+      return counts;
+    } catch (error) {
+      output.abort();
+      throw error;
+    }
+  });
+}
+
+/** " (3 rows with a missing value dropped)", or "" when none were. */
+export function droppedRowsNote(dropped: number): string {
+  return dropped > 0 ? ` (${plural(dropped, 'row')} with a missing value dropped)` : '';
 }

@@ -5,10 +5,10 @@ import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
 import { openCsvStream } from '../io/csv-stream.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import { logScaleJacobian } from '../io/scaling.js';
-import { checkOutputPaths, openOutput, withSignalCleanup } from '../io/write-output.js';
+import { checkOutputPaths } from '../io/write-output.js';
 import { formatPercent, plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
-import { scoreStream } from './model-rows.js';
+import { droppedRowsNote, writeScoredStream } from './model-rows.js';
 
 export interface ScoreOptions {
   readonly out: string | undefined;
@@ -61,50 +61,42 @@ export async function runScore(
   const { delimiter } = stream;
   const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
   let flagged = 0;
-  await withSignalCleanup(async () => {
-    const output = openOutput(target, io.stdout);
-    try {
-      // The header goes out with the first rows, so a file refused at once (a missing
-      // column, a bad first row) leaves standard output empty.
-      let header = `${formatCsvRow([...stream.header, ...extraHeader], delimiter)}\n`;
-      const { rows, dropped } = await scoreStream(
-        stream,
-        document,
-        parameters,
-        options.missing,
-        async ({ batch, extracted, memberships }) => {
-          let text = '';
-          for (let i = 0; i < extracted.nSamples; i++) {
-            const logDensity = memberships.logDensity[i] - jacobian;
-            let line = `${formatCsvRow(batch.rows[extracted.rowIndexes[i]], delimiter)}${delimiter}${formatMeasurement(logDensity)}`;
-            if (threshold !== undefined) {
-              const anomaly = logDensity < threshold;
-              if (anomaly) flagged++;
-              line += `${delimiter}${anomaly ? 1 : 0}`;
-            }
-            text += `${line}\n`;
-          }
-          await output.write(header + text);
-          header = '';
-        },
-      );
-      await output.write(header);
-      await output.commit();
-      if (!options.quiet || threshold !== undefined) {
-        const droppedText =
-          dropped > 0 ? ` (${plural(dropped, 'row')} with a missing value dropped)` : '';
-        const flaggedText =
-          threshold === undefined
-            ? ''
-            : ` · ${plural(flagged, 'row')} flagged as anomalies (log density < ${formatMeasurement(threshold)}` +
-              (options.anomalyRate === undefined
-                ? ')'
-                : `, rarer than ${formatPercent(options.anomalyRate)} of the training rows)`);
-        writeNote(io, 'score', 'note', `${plural(rows, 'row')} scored${droppedText}${flaggedText}`);
+  const { rows, dropped } = await writeScoredStream(
+    stream,
+    document,
+    parameters,
+    options.missing,
+    target,
+    io.stdout,
+    `${formatCsvRow([...stream.header, ...extraHeader], delimiter)}\n`,
+    ({ batch, extracted, memberships }) => {
+      let text = '';
+      for (let i = 0; i < extracted.nSamples; i++) {
+        const logDensity = memberships.logDensity[i] - jacobian;
+        let line = `${formatCsvRow(batch.rows[extracted.rowIndexes[i]], delimiter)}${delimiter}${formatMeasurement(logDensity)}`;
+        if (threshold !== undefined) {
+          const anomaly = logDensity < threshold;
+          if (anomaly) flagged++;
+          line += `${delimiter}${anomaly ? 1 : 0}`;
+        }
+        text += `${line}\n`;
       }
-    } catch (error) {
-      output.abort();
-      throw error;
-    }
-  });
+      return text;
+    },
+  );
+  if (!options.quiet || threshold !== undefined) {
+    const flaggedText =
+      threshold === undefined
+        ? ''
+        : ` · ${plural(flagged, 'row')} flagged as anomalies (log density < ${formatMeasurement(threshold)}` +
+          (options.anomalyRate === undefined
+            ? ')'
+            : `, rarer than ${formatPercent(options.anomalyRate)} of the training rows)`);
+    writeNote(
+      io,
+      'score',
+      'note',
+      `${plural(rows, 'row')} scored${droppedRowsNote(dropped)}${flaggedText}`,
+    );
+  }
 }
