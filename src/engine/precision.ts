@@ -8,7 +8,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
 /**
  * What the E-step needs of each component, computed once per iteration.
  * With Σₖ = Lₖ Lₖᵀ and Wₖ = Lₖ⁻¹ (lower triangular), the Mahalanobis term is
- * ‖Wₖ x − Wₖ μₖ‖², and log N(x | μₖ, Σₖ) = logNormₖ − ½‖·‖².
+ * ‖Wₖ (x − μₖ)‖², and log N(x | μₖ, Σₖ) = logNormₖ − ½‖·‖².
  * (Wₖᵀ is scikit-learn's `precisions_cholesky_`.)
  */
 export interface PrecisionFactors {
@@ -16,8 +16,6 @@ export interface PrecisionFactors {
   readonly nFeatures: number;
   /** K×d×d, Wₖ lower triangular (upper part zero). */
   readonly invChol: Float64Array;
-  /** K×d, Wₖ μₖ. */
-  readonly shift: Float64Array;
   /** K×d, μₖ (the E-step works on x − μₖ, and gathers its scatter around μₖ). */
   readonly means: Float64Array;
   /** Diagonal Wₖ (diag, spherical) let the E-step skip the off-diagonal terms. */
@@ -35,7 +33,6 @@ export interface PrecisionFactors {
 export function computePrecisionFactors(parameters: MixtureParameters): PrecisionFactors {
   const { nComponents, nFeatures: d, weights, means, covariances } = parameters;
   const invChol = new Float64Array(nComponents * d * d);
-  const shift = new Float64Array(nComponents * d);
   const logNorm = new Float64Array(nComponents);
   const logWeightedNorm = new Float64Array(nComponents);
   const matrix = new Matrix(d, d);
@@ -64,9 +61,6 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
         throw new NumericError(`the covariance of component ${k + 1} is singular`);
       }
       logDet += Math.log(diagonal);
-      let s = 0;
-      for (let a = 0; a <= j; a++) s += invChol[offset + j * d + a] * means[k * d + a];
-      shift[k * d + j] = s;
     }
     logNorm[k] = -0.5 * d * LOG_2PI + logDet;
     logWeightedNorm[k] = logNorm[k] + Math.log(weights[k]);
@@ -75,7 +69,7 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
     parameters.covarianceType === 'diag' || parameters.covarianceType === 'spherical'
       ? 'diagonal'
       : 'full';
-  return { nComponents, nFeatures: d, invChol, shift, means, shape, logNorm, logWeightedNorm };
+  return { nComponents, nFeatures: d, invChol, means, shape, logNorm, logWeightedNorm };
 }
 
 /** Forward substitution column by column: out[offset..] = L⁻¹ (row-major d×d). */
