@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderSvg } from '../../src/present/render-svg.js';
+import { preloadRenderer, renderSvg } from '../../src/present/render-svg.js';
 import { scatterSpec, type ScatterInput } from '../../src/present/scatter-spec.js';
 
 function input(xTitle: string, segmentNames: string[]): ScatterInput {
@@ -50,5 +50,15 @@ describe('renderSvg (vega-lite → vega)', () => {
     expect(svg).toContain('&lt;script&gt;');
     expect(svg).not.toContain('<b>');
     expect(svg).toContain('x.y[0]');
+  });
+});
+
+describe('preloadRenderer', () => {
+  it('starts loading early; the render after it is the same', async () => {
+    const spec = scatterSpec(input('Income', ['1 · a', '2 · b']));
+    const before = await renderSvg(spec);
+    preloadRenderer();
+    preloadRenderer();
+    expect(await renderSvg(spec)).toBe(before);
   });
 });
