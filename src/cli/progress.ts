@@ -1,37 +1,60 @@
+import type { SweepProgress } from '../engine/select-model.js';
 import type { CommandIo } from './terminal.js';
-
-/** A progress callback: how many of the total units are done. */
-export type ProgressCallback = (done: number, total: number) => void;
 
 /** Redraws at most this often, so progress costs nothing measurable. */
 const REDRAW_MS = 100;
 
+export interface TerminalProgress {
+  /** Shows `status` after the label, with the time since the start; `force` redraws now. */
+  update(status: string, force?: boolean): void;
+  /** Rows read so far. */
+  rowsRead(rows: number): void;
+  /** EM starts done, and the start being refined on all rows (its iteration and ℓ). */
+  sweep(progress: SweepProgress): void;
+  /** Clears the line (if one was drawn). */
+  end(): void;
+}
+
 /**
  * A one-line progress display on stderr, redrawn in place — only on a terminal and
- * without --quiet, so logs and pipes stay clean. Call the result's `end()` when done.
+ * without --quiet, so logs and pipes stay clean. Call `end()` when done.
  */
-export function terminalProgress(
-  io: CommandIo,
-  label: string,
-  quiet: boolean,
-): { update: ProgressCallback; end: () => void } {
-  if (quiet || io.stderr.isTTY !== true) return { update: () => undefined, end: () => undefined };
+export function terminalProgress(io: CommandIo, label: string, quiet: boolean): TerminalProgress {
+  const off = quiet || io.stderr.isTTY !== true;
   const started = Date.now();
   let lastDraw = 0;
   let drawn = false;
+  const update = (status: string, force = false) => {
+    if (off) return;
+    const now = Date.now();
+    if (now - lastDraw < REDRAW_MS && !force) return;
+    lastDraw = now;
+    drawn = true;
+    const seconds = ((now - started) / 1000).toFixed(1);
+    io.stderr.write(`\r${label}: ${status} · ${seconds} s\u001b[K`);
+  };
   return {
-    update(done, total) {
-      const now = Date.now();
-      if (now - lastDraw < REDRAW_MS && done < total) return;
-      lastDraw = now;
-      drawn = true;
-      const seconds = ((now - started) / 1000).toFixed(1);
-      io.stderr.write(
-        `\r${label}: ${done}/${total} (${Math.floor((100 * done) / total)}%) · ${seconds} s\u001b[K`,
-      );
+    update,
+    // The text is made only when it will be drawn (toLocaleString loads ICU: ~25 ms).
+    rowsRead(rows) {
+      if (!off) update(`${rows.toLocaleString('en-US')} rows read`);
+    },
+    sweep(progress) {
+      if (!off) update(describeSweep(progress), progress.done === progress.total);
     },
     end() {
       if (drawn) io.stderr.write('\r\u001b[K');
     },
   };
+}
+
+/** "EM starts 12/30 (40%)", or "refining on all rows 1/3 · iteration 14 · ℓ −1.2345678e+7". */
+export function describeSweep({ phase, done, total, running }: SweepProgress): string {
+  const counted = `${done}/${total} (${Math.floor((100 * done) / total)}%)`;
+  if (phase === 'search') return `EM starts ${counted}`;
+  const detail =
+    running === undefined
+      ? ''
+      : ` · iteration ${running.iteration} · ℓ ${running.logLikelihood.toPrecision(8)}`;
+  return `refining the best starts on all rows ${counted}${detail}`;
 }

@@ -10,13 +10,13 @@ import {
   shortColumnName,
 } from '../engine/describe-segments.js';
 import { ellipseOutline } from '../engine/ellipse.js';
-import { predictMemberships, type Memberships } from '../engine/predict.js';
-import { DENSITY_QUANTILE_LEVELS, quantiles } from '../engine/quantiles.js';
+import { classifyRows, predictMemberships, type RowClasses } from '../engine/predict.js';
+import { DENSITY_QUANTILE_LEVELS, quantilesInPlace } from '../engine/quantiles.js';
 import type { ScoredFit, SweepCell } from '../engine/select-model.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { MCLUST_NAMES } from '../engine/types.js';
 import { DataError, describeColumn } from '../io/data-error.js';
-import { formatLabelledCsv } from '../io/labelled-csv.js';
+import { writeLabelledCsv } from '../io/labelled-csv.js';
 import {
   MODEL_FORMAT,
   MODEL_VERSION,
@@ -25,15 +25,15 @@ import {
   type ModelDocument,
 } from '../io/model-document.js';
 import { findNonFinite } from '../io/non-finite.js';
-import { isMissingCell, parseNumberCell } from '../io/parse-number.js';
+import { logScaleJacobian, unscaleCovariance, unscaleMean } from '../io/scaling.js';
+import { resolveColumns } from '../io/select-columns.js';
 import {
-  logScaleJacobian,
-  meanAndDeviation,
-  unscaleCovariance,
-  unscaleMean,
-} from '../io/scaling.js';
-import { isNumericColumn, resolveColumns } from '../io/select-columns.js';
-import { ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
+  ensureDirectory,
+  openOutput,
+  withSignalCleanup,
+  writeFilesAtomically,
+  type OutputSink,
+} from '../io/write-output.js';
 import { renderSvg } from '../present/render-svg.js';
 import {
   scatterSpec,
@@ -48,9 +48,6 @@ import type { FitOutputOptions, ModelOptions } from './shared-options.js';
 
 export const FAILED_FIT_HINT =
   'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag';
-
-/** Beyond this many rows the scatter shows an evenly spaced subset; ellipses use the full model. */
-const MAX_PLOTTED_POINTS = 10_000;
 
 /** Where each output of a fit goes: a path, "-" for stdout, or undefined for none. */
 export interface FitOutputPaths {
@@ -93,8 +90,10 @@ export function checkSingleStdout(entries: Record<string, string | undefined>): 
 
 /**
  * Everything `gmm fit` shows and writes for a chosen model: summary, labelled CSV,
- * model JSON and scatter, plus any extra files. All contents are computed before the
- * first file is written, so a failure leaves no files.
+ * model JSON and scatter, plus any extra files. Everything but the labelled CSV is
+ * computed before anything is written; the labelled CSV is streamed (the input read
+ * again) to a temporary file renamed into place with the others, so a failure leaves
+ * no files.
  */
 export async function reportFit(
   command: string,
@@ -106,7 +105,7 @@ export async function reportFit(
   extras: readonly ExtraOutput[],
   io: CommandIo,
 ): Promise<void> {
-  const memberships = predictMemberships(prepared.data, scored.fit.parameters);
+  const rows = classifyRows(prepared.data, scored.fit.parameters);
   if (!scored.fit.converged) {
     writeNote(
       io,
@@ -116,18 +115,11 @@ export async function reportFit(
     );
   }
   const labels = describeLabels(prepared, scored);
-  const model = buildModelDocument(prepared, scored, memberships, labels, options, selection);
-  checkFinite(prepared, model, memberships.certainty);
-  const summary = buildSummary(prepared, scored, model, memberships, selection);
+  const model = buildModelDocument(prepared, scored, rows, labels, options, selection);
+  checkFinite(prepared, model, rows.certainty);
+  const summary = buildSummary(prepared, scored, model, rows, selection);
 
   const contents: ExtraOutput[] = [];
-  if (paths.labels !== undefined) {
-    const { table, extracted } = prepared;
-    contents.push({
-      path: paths.labels,
-      content: formatLabelledCsv(table, extracted.rowIndexes, memberships, model.components.length),
-    });
-  }
   if (paths.model !== undefined)
     contents.push({ path: paths.model, content: serializeModel(model) });
   if (paths.scatter !== undefined) {
@@ -135,23 +127,66 @@ export async function reportFit(
     if (plotColumns === undefined) {
       writeNote(io, command, 'warning', 'no scatter written: it needs two modelled columns');
     } else {
-      const input = scatterInput(prepared, model, plotColumns, memberships);
+      const input = scatterInput(prepared, model, plotColumns, rows);
       contents.push({ path: paths.scatter, content: await renderSvg(scatterSpec(input)) });
     }
   }
   contents.push(...extras);
 
-  const summaryStream = contents.some((c) => c.path === '-') ? io.stderr : io.stdout;
+  const toStdout = paths.labels === '-' || contents.some((c) => c.path === '-');
+  const summaryStream = toStdout ? io.stderr : io.stdout;
   const files = contents.filter((c) => c.path !== '-');
-  if (options.outDir !== undefined && files.length > 0) ensureDirectory(options.outDir);
-  await writeFilesAtomically(files);
+  const written = [
+    ...(paths.labels === undefined || paths.labels === '-' ? [] : [paths.labels]),
+    ...files.map((f) => f.path),
+  ];
+  if (options.outDir !== undefined && written.length > 0) ensureDirectory(options.outDir);
+  await withSignalCleanup(async () => {
+    const labels = paths.labels === undefined ? undefined : openOutput(paths.labels, io.stdout);
+    try {
+      if (labels !== undefined) await streamLabels(prepared, scored, labels);
+      await writeFilesAtomically(files);
+      await labels?.commit();
+    } catch (error) {
+      labels?.abort();
+      throw error;
+    }
+  });
   for (const { content } of contents.filter((c) => c.path === '-')) {
     io.stdout.write(forStream(io.stdout, content));
   }
   summaryStream.write(renderSummary(summary, options.format, chalkFor(summaryStream, io.env)));
-  if (files.length > 0 && !options.quiet) {
-    writeNote(io, command, 'note', `wrote ${files.map((f) => f.path).join(', ')}`);
+  if (written.length > 0 && !options.quiet) {
+    writeNote(io, command, 'note', `wrote ${written.join(', ')}`);
   }
+}
+
+/**
+ * The labelled CSV, written by reading the input again: memberships are computed a
+ * chunk of rows at a time, so no n×K array is ever held (10M rows × K=8 is 640 MB).
+ */
+async function streamLabels(
+  prepared: PreparedData,
+  scored: ScoredFit,
+  sink: OutputSink,
+): Promise<void> {
+  const { data, nRows, dropped } = prepared;
+  const { parameters } = scored.fit;
+  const d = data.nFeatures;
+  await writeLabelledCsv(
+    await prepared.input.reopen(),
+    { nRows, dropped, nComponents: parameters.nComponents },
+    sink,
+    (first, count) =>
+      predictMemberships(
+        {
+          values: data.values.subarray(first * d, (first + count) * d),
+          nSamples: count,
+          nFeatures: d,
+        },
+        parameters,
+      ),
+  );
 }
 
 /**
@@ -170,7 +205,7 @@ function checkFinite(prepared: PreparedData, model: ModelDocument, certainty: Fl
     const spread = model.scaler.scale[j];
     const divisor = `1e+${Math.floor(Math.log10(spread))}`;
     throw new DataError(
-      `${prepared.table.source}: ${describeColumn(prepared.table.header, prepared.columns[j].index)} has a spread of ${spread.toPrecision(2)}: its variance in original units is too large for a number`,
+      `${prepared.source}: ${describeColumn(prepared.header, prepared.columns[j].index)} has a spread of ${spread.toPrecision(2)}: its variance in original units is too large for a number`,
       `rescale the column first (e.g. divide it by ${divisor}) and fit again`,
     );
   }
@@ -185,9 +220,9 @@ function resolvePlotColumns(
   prepared: PreparedData,
   plotCols: string | undefined,
 ): [number, number] | undefined {
-  const { table, columns } = prepared;
+  const { header, columns } = prepared;
   if (plotCols === undefined) return columns.length >= 2 ? [0, 1] : undefined;
-  const chosen = resolveColumns([plotCols], table.header);
+  const chosen = resolveColumns([plotCols], header);
   if (chosen.length !== 2) {
     throw new UsageError(
       `--plot-cols takes two columns, got ${chosen.length}`,
@@ -207,13 +242,11 @@ function resolvePlotColumns(
 
 /** Plain-words labels from each component mean's distance to the column mean, in column sds. */
 function describeLabels(prepared: PreparedData, scored: ScoredFit): string[] {
-  const { scaler, extracted, columns } = prepared;
+  const { scaler, moments, columns } = prepared;
   const { nComponents: K, nFeatures: d, means } = scored.fit.parameters;
   const zScores = new Float64Array(K * d);
-  const column = new Float64Array(extracted.nSamples);
   for (let j = 0; j < d; j++) {
-    for (let i = 0; i < extracted.nSamples; i++) column[i] = extracted.values[i * d + j];
-    const { mean, sd } = meanAndDeviation(column);
+    const { mean, sd } = moments[j];
     for (let k = 0; k < K; k++) {
       const original = scaler.center[j] + scaler.scale[j] * means[k * d + j];
       zScores[k * d + j] = (original - mean) / sd;
@@ -226,12 +259,12 @@ function describeLabels(prepared: PreparedData, scored: ScoredFit): string[] {
 function buildModelDocument(
   prepared: PreparedData,
   scored: ScoredFit,
-  memberships: Memberships,
+  rows: RowClasses,
   labels: readonly string[],
   options: ModelOptions,
   selection: SelectionRecord | undefined,
 ): ModelDocument {
-  const { scaler, extracted, columns } = prepared;
+  const { scaler, data, droppedRows, columns } = prepared;
   const { fit, criteria } = scored;
   const { nComponents: K, nFeatures: d, covarianceType } = fit.parameters;
   const jacobian = logScaleJacobian(scaler);
@@ -256,14 +289,14 @@ function buildModelDocument(
     }),
     fit: {
       logLikelihood: criteria.logLikelihood,
-      logLikelihoodOriginal: criteria.logLikelihood - extracted.nSamples * jacobian,
+      logLikelihoodOriginal: criteria.logLikelihood - data.nSamples * jacobian,
       bic: criteria.bic,
       aic: criteria.aic,
       icl: criteria.icl,
       criteriaSign: 'lower is better (scikit-learn); mclust reports BIC with the opposite sign',
       nParameters: criteria.nParameters,
-      nSamples: extracted.nSamples,
-      nDropped: extracted.droppedRows,
+      nSamples: data.nSamples,
+      nDropped: droppedRows,
       iterations: fit.iterations,
       converged: fit.converged,
       nInit: options.nInit,
@@ -277,7 +310,7 @@ function buildModelDocument(
     },
     density: {
       levels: [...DENSITY_QUANTILE_LEVELS],
-      logDensityQuantiles: quantiles(memberships.logDensity, DENSITY_QUANTILE_LEVELS).map(
+      logDensityQuantiles: quantilesInPlace(rows.logDensity, DENSITY_QUANTILE_LEVELS).map(
         (value) => value - jacobian,
       ),
     },
@@ -303,25 +336,20 @@ function buildSummary(
   prepared: PreparedData,
   scored: ScoredFit,
   model: ModelDocument,
-  memberships: Memberships,
+  rows: RowClasses,
   selection: SelectionRecord | undefined,
 ): FitSummary {
-  const { table, extracted, profileColumns } = prepared;
   const K = model.components.length;
-  const { labels, certainty } = memberships;
+  const { labels, certainty } = rows;
   const stats = segmentStats(labels, certainty, K);
   const profiles: ProfileCell[][] = Array.from({ length: K }, () => []);
-  for (const column of profileColumns) {
-    const cells = Array.from(extracted.rowIndexes, (r) => table.rows[r][column.index]);
-    if (isNumericColumn(table, column.index)) {
-      const values = Float64Array.from(cells, (cell) =>
-        isMissingCell(cell) ? Number.NaN : parseNumberCell(cell),
-      );
-      profileMeans(labels, values, K).forEach((value, k) =>
+  for (const profile of prepared.profiles) {
+    if (profile.kind === 'numeric') {
+      profileMeans(labels, profile.values, K).forEach((value, k) =>
         profiles[k].push({ kind: 'mean', value }),
       );
     } else {
-      profileShares(labels, cells, K).forEach((shares, k) =>
+      profileShares(labels, profile.codes, profile.names, K).forEach((shares, k) =>
         profiles[k].push({ kind: 'shares', shares }),
       );
     }
@@ -330,11 +358,11 @@ function buildSummary(
     (cell) => cell.covarianceType === scored.fit.parameters.covarianceType,
   );
   return {
-    source: table.source,
-    nSamples: extracted.nSamples,
-    nDropped: extracted.droppedRows,
+    source: prepared.source,
+    nSamples: prepared.data.nSamples,
+    nDropped: prepared.droppedRows,
     columns: model.columns,
-    profileColumns: profileColumns.map((c) => c.name),
+    profileColumns: prepared.profiles.map((p) => p.column.name),
     nComponents: K,
     covarianceType: model.covarianceType,
     mclustName: MCLUST_NAMES[scored.fit.parameters.covarianceType],
@@ -376,18 +404,18 @@ function scatterInput(
   prepared: PreparedData,
   model: ModelDocument,
   [px, py]: [number, number],
-  memberships: Memberships,
+  rows: RowClasses,
 ): ScatterInput {
-  const { table, extracted } = prepared;
-  const d = extracted.nFeatures;
+  const { source, data, plotSample } = prepared;
+  const d = data.nFeatures;
+  const { stride, values } = plotSample;
   const names = model.components.map((c) => `${c.segment} · ${c.label}`);
-  const stride = Math.max(1, Math.ceil(extracted.nSamples / MAX_PLOTTED_POINTS));
   const points: ScatterPoint[] = [];
-  for (let i = 0; i < extracted.nSamples; i += stride) {
+  for (let s = 0; s * d < values.length; s++) {
     points.push({
-      x: extracted.values[i * d + px],
-      y: extracted.values[i * d + py],
-      segment: names[memberships.labels[i]],
+      x: values[s * d + px],
+      y: values[s * d + py],
+      segment: names[rows.labels[s * stride]],
     });
   }
   const ellipses: EllipseVertex[] = [];
@@ -414,9 +442,9 @@ function scatterInput(
     y: c.meanOriginal[py],
     segment: names[k],
   }));
-  const thinned = stride > 1 ? ` · every ${stride}th of ${extracted.nSamples} rows shown` : '';
+  const thinned = stride > 1 ? ` · every ${stride}th of ${data.nSamples} rows shown` : '';
   return {
-    title: `${basename(table.source)}: ${model.components.length} segments`,
+    title: `${basename(source)}: ${model.components.length} segments`,
     subtitle:
       `${model.covarianceType} covariance · log-likelihood ${formatLogLikelihood(model.fit.logLikelihood)} · ` +
       `BIC ${formatCriterion(model.fit.bic)} · ellipses at 1σ and 2σ · + marks each mean${thinned}`,

@@ -4,9 +4,10 @@ import { terminalProgress } from '../cli/progress.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js';
 import { DataError } from '../io/data-error.js';
-import { readInput } from '../io/read-input.js';
+import { inputPath } from '../io/read-input.js';
 import { checkOutputPaths } from '../io/write-output.js';
 import { startRunnerWithThreads } from '../parallel/start-pool.js';
+import { preloadRenderer } from '../present/render-svg.js';
 import {
   checkSingleStdout,
   FAILED_FIT_HINT,
@@ -35,9 +36,12 @@ export async function runFit(
   };
   const named = { labels: paths.labels, model: paths.model, plot: paths.scatter };
   checkSingleStdout(named);
-  const input = await readInput(file);
-  checkOutputPaths(outputPathMap(named), input.path, options.outDir);
-  const prepared = prepareData(input, options, 'fit', io);
+  checkOutputPaths(outputPathMap(named), inputPath(file), options.outDir);
+  // Vega's code is read from disk while the data are read and fitted.
+  if (paths.scatter !== undefined) preloadRenderer();
+  const prepared = await prepareData(file, options, 'fit', io, {
+    replayable: paths.labels !== undefined,
+  });
   const { scored, selection } = await chooseModel(prepared, options, io);
   await reportFit('fit', prepared, scored, selection, options, paths, [], io);
 }
@@ -51,18 +55,14 @@ async function chooseModel(
   const { components } = options;
   if (components.kind === 'fixed') checkEnoughRows(prepared, components.nComponents);
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
-  const progress = terminalProgress(
-    io,
-    `gmm fit: ${prepared.data.nSamples} rows · EM starts`,
-    options.quiet,
-  );
+  const progress = terminalProgress(io, `gmm fit: ${prepared.data.nSamples} rows`, options.quiet);
   const cells = await sweepModels(
     prepared.data,
     candidates,
     [options.covariance],
     options,
     startRunnerWithThreads(options.threads),
-    progress.update,
+    progress.sweep,
   );
   progress.end();
   const best = bestCell(cells, 'bic');
@@ -83,11 +83,11 @@ async function chooseModel(
  * that every start collapses. Said plainly here rather than after every start failed.
  */
 function checkEnoughRows(prepared: PreparedData, nComponents: number): void {
-  const { data, table } = prepared;
+  const { data, source } = prepared;
   const asked = `the ${nComponents} components asked for (-k ${nComponents})`;
   if (data.nSamples < nComponents) {
     throw new DataError(
-      `${table.source}: has ${data.nSamples} rows, fewer than ${asked}`,
+      `${source}: has ${data.nSamples} rows, fewer than ${asked}`,
       `use -k ${data.nSamples} or fewer`,
     );
   }
@@ -95,14 +95,14 @@ function checkEnoughRows(prepared: PreparedData, nComponents: number): void {
   if (data.nSamples <= nComponents * data.nFeatures) {
     const most = Math.floor((data.nSamples - 1) / data.nFeatures);
     throw new DataError(
-      `${table.source}: has ${data.nSamples} rows, too few for ${asked}: each needs more rows than the ${data.nFeatures} modelled columns`,
+      `${source}: has ${data.nSamples} rows, too few for ${asked}: each needs more rows than the ${data.nFeatures} modelled columns`,
       `use -k ${most} or fewer, or model fewer columns`,
     );
   }
   const distinct = countDistinctRows(data.values, data.nFeatures, nComponents);
   if (distinct < nComponents) {
     throw new DataError(
-      `${table.source}: has only ${distinct} distinct rows in the modelled columns, fewer than ${asked}`,
+      `${source}: has only ${distinct} distinct rows in the modelled columns, fewer than ${asked}`,
       `use -k ${distinct} or fewer`,
     );
   }

@@ -2,9 +2,10 @@ import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
 import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
 import { extractMatrix, type ExtractedMatrix, type MissingPolicy } from '../io/extract-matrix.js';
-import type { CsvBatch, CsvStream } from '../io/csv-stream.js';
+import type { CsvReader } from '../io/csv-reader.js';
+import { forEachBatch, type CsvBatch } from '../io/csv-stream.js';
 import type { ModelDocument } from '../io/model-document.js';
-import type { Table } from '../io/parse-csv.js';
+import type { Table } from '../io/extract-matrix.js';
 import { applyScaler, MAX_SCALED_MAGNITUDE } from '../io/scaling.js';
 import { listHeaders } from '../io/select-columns.js';
 import { openOutput, withSignalCleanup } from '../io/write-output.js';
@@ -46,7 +47,7 @@ export interface ScoredBatch {
  * memberships computed. Memory stays at one batch. Returns the rows kept and dropped.
  */
 export async function scoreStream(
-  stream: CsvStream,
+  stream: CsvReader,
   document: ModelDocument,
   parameters: MixtureParameters,
   missing: MissingPolicy,
@@ -55,7 +56,7 @@ export async function scoreStream(
   const indexes = modelColumnIndexes(document, stream.header, stream.source);
   let rows = 0;
   let dropped = 0;
-  for await (const batch of stream.batches) {
+  await forEachBatch(stream, async (batch) => {
     const table = {
       ...batch,
       source: stream.source,
@@ -65,7 +66,7 @@ export async function scoreStream(
     const extracted = extractMatrix(table, indexes, missing, { allowEmpty: true });
     dropped += extracted.droppedRows;
     rows += extracted.nSamples;
-    if (extracted.nSamples === 0) continue;
+    if (extracted.nSamples === 0) return;
     const data = {
       values: applyScaler(extracted.values, extracted.nFeatures, document.scaler),
       nSamples: extracted.nSamples,
@@ -73,7 +74,7 @@ export async function scoreStream(
     };
     checkScaledRows(data.values, extracted, table, indexes, document.scaler.method);
     await onBatch({ batch, extracted, memberships: predictMemberships(data, parameters) });
-  }
+  });
   return { rows, dropped };
 }
 
@@ -107,7 +108,7 @@ function checkScaledRows(
  * leaves standard output empty. Returns the rows kept and dropped.
  */
 export async function writeScoredStream(
-  stream: CsvStream,
+  stream: CsvReader,
   document: ModelDocument,
   parameters: MixtureParameters,
   missing: MissingPolicy,

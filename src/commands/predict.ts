@@ -1,5 +1,5 @@
 import { writeNote, type CommandIo } from '../cli/terminal.js';
-import { openCsvStream } from '../io/csv-stream.js';
+import { openCsv } from '../io/csv-reader.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import { labelledCsvHeader, labelledCsvRows } from '../io/labelled-csv.js';
 import { checkOutputPaths } from '../io/write-output.js';
@@ -25,7 +25,7 @@ export async function runPredict(
 ): Promise<void> {
   const { document, parameters } = await loadModel(modelPath);
   const target = options.labels ?? '-';
-  const stream = await openCsvStream(file);
+  const stream = await openCsv(file);
   checkOutputPaths(new Map([['--labels', target]]), stream.path);
   const K = parameters.nComponents;
   const { rows, dropped } = await writeScoredStream(
@@ -35,9 +35,14 @@ export async function runPredict(
     options.missing,
     target,
     io.stdout,
-    labelledCsvHeader(stream.header, K, stream.delimiter),
+    labelledCsvHeader(stream.headerText, K, stream.delimiter),
     ({ batch, extracted, memberships }) =>
-      labelledCsvRows(batch.rows, extracted.rowIndexes, memberships, K, stream.delimiter),
+      labelledCsvRows(
+        Array.from(extracted.rowIndexes, (r) => batch.lines[r]),
+        memberships,
+        K,
+        stream.delimiter,
+      ),
   );
   if (!options.quiet) {
     writeNote(

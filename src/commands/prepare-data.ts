@@ -1,13 +1,16 @@
+import { terminalProgress } from '../cli/progress.js';
 import { writeNote, type CommandIo } from '../cli/terminal.js';
 import type { DataMatrix } from '../engine/types.js';
+import { openCsv, type CsvReader } from '../io/csv-reader.js';
 import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
-import { extractMatrix, type ExtractedMatrix } from '../io/extract-matrix.js';
-import { decodeText, parseCsv, type Table } from '../io/parse-csv.js';
-import type { InputSource } from '../io/read-input.js';
-import { applyScaler, fitScaler, type Scaler } from '../io/scaling.js';
+import { findDroppedRows, takeColumns } from '../io/extract-matrix.js';
+import { readColumns, type ColumnPlan, type ColumnTable } from '../io/read-columns.js';
+import { fitScaler, scaleInPlace, summarizeColumns, type Scaler } from '../io/scaling.js';
 import {
   checkDistinctNames,
+  defaultCandidates,
   defaultColumns,
+  isNumericColumn,
   mostlyNumericColumns,
   resolveColumns,
   type SelectedColumn,
@@ -15,36 +18,74 @@ import {
 import { plural } from '../present/text.js';
 import type { ModelOptions } from './shared-options.js';
 
-/** The input, parsed, with its modelled columns in original and scaled units. */
+/** Beyond this many rows the scatter shows an evenly spaced subset; ellipses use the full model. */
+export const MAX_PLOTTED_POINTS = 10_000;
+
+/** A --profile column over the rows kept: numbers (NaN = missing), or categories. */
+export type ProfileData =
+  | { readonly kind: 'numeric'; readonly column: SelectedColumn; readonly values: Float64Array }
+  | {
+      readonly kind: 'categorical';
+      readonly column: SelectedColumn;
+      readonly names: readonly string[];
+      /** One code (index into names) per row kept. */
+      readonly codes: Int32Array;
+    };
+
+/** The input, read once, with its modelled columns scaled for the engine. */
 export interface PreparedData {
-  readonly table: Table;
+  readonly source: string;
+  readonly header: readonly string[];
+  /** Reopens the input for a second pass (the labelled CSV). */
+  readonly input: Pick<CsvReader, 'reopen'>;
   readonly columns: SelectedColumn[];
-  readonly profileColumns: SelectedColumn[];
-  readonly extracted: ExtractedMatrix;
+  readonly profiles: ProfileData[];
+  /** Data rows in the input, kept or not. */
+  readonly nRows: number;
+  /** Per input row, 1 where it was dropped (--missing drop); undefined when none was. */
+  readonly dropped: Uint8Array | undefined;
+  readonly droppedRows: number;
   readonly scaler: Scaler;
-  /** n×d, scaled: what the engine fits. */
+  /** n×d, scaled: what the engine fits (on a SharedArrayBuffer). */
   readonly data: DataMatrix;
+  /** Per modelled column, its mean and population sd in original units. */
+  readonly moments: readonly { mean: number; sd: number }[];
+  /** Every `stride`-th kept row in original units (m×d): the points a scatter shows. */
+  readonly plotSample: { readonly stride: number; readonly values: Float64Array };
 }
 
-/** read → select → extract → scale (DESIGN.md's one-way data flow, up to the engine). */
-export function prepareData(
-  input: InputSource,
+/**
+ * read → select → extract → scale (DESIGN.md's one-way data flow, up to the engine).
+ * The file is read once, a chunk at a time, keeping only the columns that matter.
+ */
+export async function prepareData(
+  file: string,
   options: ModelOptions,
   command: string,
   io: CommandIo,
-): PreparedData {
-  const table = parseCsv(decodeText(input.bytes, input.name), input.name);
-  const columns =
-    options.cols === undefined ? defaultColumns(table) : resolveColumns(options.cols, table.header);
-  checkDistinctNames(columns, table.header);
-  if (options.cols === undefined) warnLeftOut(table, io, command);
+  { replayable }: { replayable: boolean },
+): Promise<PreparedData> {
+  const reader = await openCsv(file, { replayable });
+  const { header } = reader;
+  const named =
+    options.cols === undefined ? undefined : resolveColumns(options.cols, reader.header);
+  if (named !== undefined) checkDistinctNames(named, header);
   const profileColumns =
-    options.profile === undefined ? [] : resolveColumns(options.profile, table.header);
-  const extracted = extractMatrix(
-    table,
-    columns.map((c) => c.index),
-    options.missing,
+    options.profile === undefined ? [] : resolveColumns(options.profile, header);
+  const progress = terminalProgress(io, `gmm ${command}: reading ${reader.source}`, options.quiet);
+  const table = await readColumns(reader, columnPlans(header, named, profileColumns), (rows) =>
+    progress.rowsRead(rows),
   );
+  progress.end();
+  const columns = named ?? defaultColumns(table);
+  if (named === undefined) {
+    checkDistinctNames(columns, header);
+    warnLeftOut(table, io, command);
+  }
+  const indexes = columns.map((c) => c.index);
+  const extracted = findDroppedRows(table, indexes, options.missing);
+  const nSamples = table.nRows - extracted.droppedRows;
+  const nFeatures = columns.length;
   if (extracted.droppedRows > 0 && !options.quiet) {
     writeNote(
       io,
@@ -53,43 +94,118 @@ export function prepareData(
       `${plural(extracted.droppedRows, 'row')} with a missing value dropped (--missing drop)`,
     );
   }
-  if (extracted.nSamples < 2) {
+  if (nSamples < 2) {
     throw new DataError(
-      `${table.source}: has ${plural(extracted.nSamples, 'usable row')}; a mixture needs at least 2`,
+      `${table.source}: has ${plural(nSamples, 'usable row')}; a mixture needs at least 2`,
       'give more rows',
     );
   }
   // A component's covariance is estimated from more rows than columns (the engine
   // discards one holding at most d rows), so n ≤ d cannot give any fit.
-  if (extracted.nSamples <= extracted.nFeatures) {
+  if (nSamples <= nFeatures) {
     throw new DataError(
-      `${table.source}: has ${plural(extracted.nSamples, 'usable row')} for ${plural(extracted.nFeatures, 'modelled column')}; a mixture needs more rows than columns`,
+      `${table.source}: has ${plural(nSamples, 'usable row')} for ${plural(nFeatures, 'modelled column')}; a mixture needs more rows than columns`,
       'choose fewer columns with --cols, or give more rows',
     );
   }
+  // Profiles first: taking the model's columns uses up the table's numbers.
+  const profiles = profileColumns.map((column) => profileData(table, column, extracted.dropped));
+  const values = takeColumns(table, indexes, extracted);
+  const summaries = summarizeColumns(values, nSamples, nFeatures);
   const scaler = fitScaler(
-    extracted.values,
-    extracted.nSamples,
-    extracted.nFeatures,
+    values,
+    nSamples,
+    nFeatures,
     options.scale,
     columns.map((c) => c.name),
+    summaries,
   );
-  const data: DataMatrix = {
-    values: applyScaler(extracted.values, extracted.nFeatures, scaler),
-    nSamples: extracted.nSamples,
-    nFeatures: extracted.nFeatures,
+  const moments = summaries.map(({ mean, sd }) => ({ mean, sd }));
+  const plotSample = thinnedRows(values, nSamples, nFeatures);
+  return {
+    source: table.source,
+    header,
+    input: reader,
+    columns,
+    profiles,
+    nRows: table.nRows,
+    dropped: extracted.dropped,
+    droppedRows: extracted.droppedRows,
+    scaler,
+    data: { values: scaleInPlace(values, nFeatures, scaler), nSamples, nFeatures },
+    moments,
+    plotSample,
   };
-  return { table, columns, profileColumns, extracted, scaler, data };
+}
+
+/**
+ * Which columns to read, and how: named model columns keep their numbers; without
+ * --cols every candidate does while it looks numeric (counts alone once it does not);
+ * profile columns keep their cells too, as categories.
+ */
+function columnPlans(
+  header: readonly string[],
+  named: readonly SelectedColumn[] | undefined,
+  profileColumns: readonly SelectedColumn[],
+): ColumnPlan[] {
+  const plans = new Map<number, ColumnPlan>();
+  const modelled = named?.map((c) => c.index) ?? defaultCandidates(header);
+  for (const index of modelled) {
+    plans.set(index, {
+      index,
+      keepValues: named === undefined ? 'whileNumeric' : 'always',
+      keepCategories: false,
+    });
+  }
+  for (const { index } of profileColumns) {
+    plans.set(index, { index, keepValues: 'always', keepCategories: true });
+  }
+  return [...plans.values()];
+}
+
+/** A profile column's values for the rows kept: its numbers if it is numeric, else categories. */
+function profileData(
+  table: ColumnTable,
+  column: SelectedColumn,
+  dropped: Uint8Array | undefined,
+): ProfileData {
+  const data = table.columns.get(column.index)!;
+  const kept: number[] = [];
+  for (let r = 0; r < table.nRows; r++) if (dropped === undefined || dropped[r] === 0) kept.push(r);
+  if (isNumericColumn(data)) {
+    const values = Float64Array.from(kept, (r) => table.matrix.get(r, data.slot!));
+    return { kind: 'numeric', column, values };
+  }
+  const { names, codes } = data.categories!;
+  return { kind: 'categorical', column, names, codes: Int32Array.from(kept, (r) => codes[r]) };
+}
+
+/** Every stride-th row (at most MAX_PLOTTED_POINTS), copied before the matrix is scaled in place. */
+function thinnedRows(
+  values: Float64Array,
+  nSamples: number,
+  nFeatures: number,
+): { stride: number; values: Float64Array } {
+  const stride = Math.max(1, Math.ceil(nSamples / MAX_PLOTTED_POINTS));
+  const rows = Math.ceil(nSamples / stride);
+  const sample = new Float64Array(rows * nFeatures);
+  for (let s = 0; s < rows; s++) {
+    sample.set(
+      values.subarray(s * stride * nFeatures, (s * stride + 1) * nFeatures),
+      s * nFeatures,
+    );
+  }
+  return { stride, values: sample };
 }
 
 /** A note for each mostly numeric column the default selection left out, naming the cell why. */
-function warnLeftOut(table: Table, io: CommandIo, command: string): void {
-  for (const { index, row, value } of mostlyNumericColumns(table)) {
+function warnLeftOut(table: ColumnTable, io: CommandIo, command: string): void {
+  for (const { index, cell } of mostlyNumericColumns(table)) {
     writeNote(
       io,
       command,
       'warning',
-      `${describeColumn(table.header, index)} is not modelled: line ${table.lineNumbers[row]} holds ${quoteValue(value)}, which is not a number`,
+      `${describeColumn(table.header, index)} is not modelled: line ${cell.line} holds ${quoteValue(cell.value)}, which is not a number`,
     );
   }
 }

@@ -2,7 +2,7 @@ import { UsageError } from '../cli/usage-error.js';
 import { writeNote, type CommandIo } from '../cli/terminal.js';
 import { interpolateQuantile } from '../engine/quantiles.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
-import { openCsvStream } from '../io/csv-stream.js';
+import { openCsv } from '../io/csv-reader.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import { logScaleJacobian } from '../io/scaling.js';
 import { checkOutputPaths } from '../io/write-output.js';
@@ -56,7 +56,7 @@ export async function runScore(
   }
   const jacobian = logScaleJacobian(document.scaler);
   const target = options.out ?? '-';
-  const stream = await openCsvStream(file);
+  const stream = await openCsv(file);
   checkOutputPaths(new Map([['--out', target]]), stream.path);
   const { delimiter } = stream;
   const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
@@ -68,12 +68,12 @@ export async function runScore(
     options.missing,
     target,
     io.stdout,
-    `${formatCsvRow([...stream.header, ...extraHeader], delimiter)}\n`,
+    `${stream.headerText}${delimiter}${formatCsvRow(extraHeader, delimiter)}\n`,
     ({ batch, extracted, memberships }) => {
       let text = '';
       for (let i = 0; i < extracted.nSamples; i++) {
         const logDensity = memberships.logDensity[i] - jacobian;
-        let line = `${formatCsvRow(batch.rows[extracted.rowIndexes[i]], delimiter)}${delimiter}${formatMeasurement(logDensity)}`;
+        let line = `${batch.lines[extracted.rowIndexes[i]]}${delimiter}${formatMeasurement(logDensity)}`;
         if (threshold !== undefined) {
           const anomaly = logDensity < threshold;
           if (anomaly) flagged++;

@@ -4,11 +4,11 @@ import { chalkFor, type CommandIo } from '../cli/terminal.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type Criterion, type SweepCell } from '../engine/select-model.js';
 import { MCLUST_NAMES, type CovarianceType } from '../engine/types.js';
-import { readInput } from '../io/read-input.js';
+import { inputPath } from '../io/read-input.js';
 import { checkOutputPaths, ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
 import { startRunnerWithThreads } from '../parallel/start-pool.js';
 import { criterionPlotSpec } from '../present/criterion-plot-spec.js';
-import { renderSvg } from '../present/render-svg.js';
+import { preloadRenderer, renderSvg } from '../present/render-svg.js';
 import { renderSelection, type SelectionReport } from '../present/selection.js';
 import { formatCriterion } from '../present/text.js';
 import { FAILED_FIT_HINT } from './fit.js';
@@ -53,20 +53,26 @@ export async function runSelectK(
     scatter: fitPaths.scatter,
   };
   checkSingleStdout(named);
-  const input = await readInput(file);
-  checkOutputPaths(outputPathMap(named), input.path, options.outDir);
-  const prepared = prepareData(input, options, 'select-k', io);
+  checkOutputPaths(outputPathMap(named), inputPath(file), options.outDir);
+  if (plotPath !== undefined || fitPaths.scatter !== undefined) preloadRenderer();
+  const prepared = await prepareData(file, options, 'select-k', io, {
+    replayable: fitPaths.labels !== undefined,
+  });
 
   const components = options.components;
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
-  const progress = terminalProgress(io, 'gmm select-k: EM starts', options.quiet);
+  const progress = terminalProgress(
+    io,
+    `gmm select-k: ${prepared.data.nSamples} rows`,
+    options.quiet,
+  );
   const cells = await sweepModels(
     prepared.data,
     candidates,
     options.covariance,
     options,
     startRunnerWithThreads(options.threads),
-    progress.update,
+    progress.sweep,
   );
   progress.end();
   const best = bestCell(cells, options.criterion);
@@ -111,7 +117,7 @@ function selectionReport(
   best: number,
 ): SelectionReport {
   return {
-    source: prepared.table.source,
+    source: prepared.source,
     nSamples: prepared.data.nSamples,
     columns: prepared.columns.map((c) => c.name),
     criterion: options.criterion,

@@ -22,5 +22,10 @@ export function akaikeInformationCriterion(logLikelihood: number, nParameters: n
 export function integratedCompletedLikelihood(bic: number, certainty: ArrayLike<number>): number {
   let entropyTerm = 0;
   for (let i = 0; i < certainty.length; i++) entropyTerm += Math.log(certainty[i]);
-  return bic - 2 * entropyTerm;
+  return integratedCompletedLikelihoodFromSum(bic, entropyTerm);
+}
+
+/** ICL from Σᵢ log zᵢ,c(i) already summed (scoreRows sums it a block at a time). */
+export function integratedCompletedLikelihoodFromSum(bic: number, sumLogCertainty: number): number {
+  return bic - 2 * sumLogCertainty;
 }

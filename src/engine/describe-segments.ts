@@ -98,25 +98,29 @@ export interface CategoryShare {
 }
 
 /**
- * A categorical profile column: per segment, each category's share of the rows,
+ * A categorical profile column (a code per row into `names`, its distinct cells): per
+ * segment, each category's share of the rows,
  * largest first (ties by name). Missing values ("") are a category of their own only
  * if present.
  */
 export function profileShares(
   labels: Int32Array,
-  categories: readonly string[],
+  codes: Int32Array,
+  names: readonly string[],
   nComponents: number,
 ): CategoryShare[][] {
-  const counts = Array.from({ length: nComponents }, () => new Map<string, number>());
+  // counts[k][c]: rows of segment k in category c (codes index names).
+  const counts = Array.from({ length: nComponents }, () => new Float64Array(names.length));
   const totals = new Float64Array(nComponents);
   for (let i = 0; i < labels.length; i++) {
-    const map = counts[labels[i]];
-    map.set(categories[i], (map.get(categories[i]) ?? 0) + 1);
+    counts[labels[i]][codes[i]] += 1;
     totals[labels[i]] += 1;
   }
-  return counts.map((map, k) =>
-    [...map.entries()]
-      .map(([category, count]) => ({ category, share: count / totals[k] }))
+  return Array.from(counts, (segmentCounts, k) =>
+    names
+      .flatMap((category, c) =>
+        segmentCounts[c] > 0 ? [{ category, share: segmentCounts[c] / totals[k] }] : [],
+      )
       .sort(
         (a, b) =>
           b.share - a.share || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),

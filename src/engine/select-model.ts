@@ -1,12 +1,12 @@
 import {
   akaikeInformationCriterion,
   bayesianInformationCriterion,
-  integratedCompletedLikelihood,
+  integratedCompletedLikelihoodFromSum,
 } from './criteria.js';
 import { combineStarts, type EmSettings, type MixtureFit, type StartRun } from './em.js';
 import { NumericError } from './numeric-error.js';
 import { freeParameterCount } from './parameter-count.js';
-import { classifyRows, type RowClasses } from './predict.js';
+import { scoreRows } from './predict.js';
 import {
   createTaskExecutor,
   REFINED_STARTS,
@@ -52,39 +52,50 @@ export type StartRunner = (
   data: DataMatrix,
   settings: SweepSettings,
   tasks: readonly StartTask[],
-  onTaskDone?: (done: number, total: number) => void,
+  onProgress?: StartProgress,
 ) => Promise<StartRun[]>;
 
+/**
+ * Starts done of `total`; a runner that refines a start on all rows also says, after
+ * each of its E-steps, which iteration the running start is at and its ℓ.
+ */
+export type StartProgress = (
+  done: number,
+  total: number,
+  running?: { readonly iteration: number; readonly logLikelihood: number },
+) => void;
+
+/** Where a sweep is: searching (all starts, on a subsample when large) or refining on all rows. */
+export interface SweepProgress {
+  readonly phase: 'search' | 'refine';
+  readonly done: number;
+  readonly total: number;
+  readonly running?: { readonly iteration: number; readonly logLikelihood: number };
+}
+
 /** The runner that runs every start here, one after another. */
-export const runStartsInline: StartRunner = async (data, settings, tasks, onTaskDone) => {
+export const runStartsInline: StartRunner = async (data, settings, tasks, onProgress) => {
   const execute = createTaskExecutor(data, settings);
   return tasks.map((task, index) => {
     const run = execute(task);
-    onTaskDone?.(index + 1, tasks.length);
+    onProgress?.(index + 1, tasks.length);
     return run;
   });
 };
 
-/** Criteria and row classes of a fit, from one E-step on its ordered components. */
-export function scoreFit(
-  data: DataMatrix,
-  fit: MixtureFit,
-): { criteria: FitCriteria; rows: RowClasses } {
+/** Criteria of a fit, from one E-step on its ordered components. */
+export function scoreFit(data: DataMatrix, fit: MixtureFit): FitCriteria {
   const { nSamples, nFeatures } = data;
   const { nComponents, covarianceType } = fit.parameters;
-  const rows = classifyRows(data, fit.parameters);
+  const { logLikelihood, sumLogCertainty } = scoreRows(data, fit.parameters);
   const nParameters = freeParameterCount(covarianceType, nComponents, nFeatures);
-  const logLikelihood = rows.logLikelihood;
   const bic = bayesianInformationCriterion(logLikelihood, nParameters, nSamples);
   return {
-    criteria: {
-      logLikelihood,
-      nParameters,
-      bic,
-      aic: akaikeInformationCriterion(logLikelihood, nParameters),
-      icl: integratedCompletedLikelihood(bic, rows.certainty),
-    },
-    rows,
+    logLikelihood,
+    nParameters,
+    bic,
+    aic: akaikeInformationCriterion(logLikelihood, nParameters),
+    icl: integratedCompletedLikelihoodFromSum(bic, sumLogCertainty),
   };
 }
 
@@ -100,8 +111,12 @@ export async function sweepModels(
   covarianceTypes: readonly CovarianceType[],
   settings: SweepSettings,
   runner: StartRunner = runStartsInline,
-  onTaskDone?: (done: number, total: number) => void,
+  onProgress?: (progress: SweepProgress) => void,
 ): Promise<SweepCell[]> {
+  const progressOf =
+    (phase: SweepProgress['phase']): StartProgress =>
+    (done, total, running) =>
+      onProgress?.({ phase, done, total, running });
   const models = covarianceTypes.flatMap((covarianceType) =>
     componentCounts.map((nComponents) => ({ nComponents, covarianceType })),
   );
@@ -109,7 +124,7 @@ export async function sweepModels(
   const searchTasks = runnable.flatMap((model) =>
     Array.from({ length: settings.nInit }, (_, start) => ({ ...model, start })),
   );
-  const searchRuns = await runner(data, settings, searchTasks, onTaskDone);
+  const searchRuns = await runner(data, settings, searchTasks, progressOf('search'));
   const runsOf = (model: (typeof models)[number], tasks: readonly StartTask[], runs: StartRun[]) =>
     runs.filter(
       (_, t) =>
@@ -126,7 +141,7 @@ export async function sweepModels(
       .map((run) => ({ ...model, start: run.start, initial: run.parameters })),
   );
   const refineRuns =
-    refineTasks.length > 0 ? await runner(data, settings, refineTasks, onTaskDone) : [];
+    refineTasks.length > 0 ? await runner(data, settings, refineTasks, progressOf('refine')) : [];
   return models.map((model) => {
     if (model.nComponents > data.nSamples) {
       return {
@@ -144,7 +159,7 @@ export async function sweepModels(
       );
       return {
         ...model,
-        result: { fit, criteria: scoreFit(data, fit).criteria },
+        result: { fit, criteria: scoreFit(data, fit) },
         failure: undefined,
       };
     } catch (error) {

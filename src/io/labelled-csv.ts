@@ -1,5 +1,7 @@
 import { formatCsvRow, formatProbability } from './csv-format.js';
-import type { Table } from './parse-csv.js';
+import { recordText, type CsvReader } from './csv-reader.js';
+import { DataError } from './data-error.js';
+import type { OutputSink } from './write-output.js';
 
 /** What the labelled CSV adds to each row, from the engine's memberships. */
 export interface RowMemberships {
@@ -11,23 +13,22 @@ export interface RowMemberships {
   readonly certainty: Float64Array;
 }
 
-/** The labelled CSV's header: the input's, then `segment`, `p_1..p_K`, `certainty`. */
+/** The labelled CSV's header: the input's header line as written, then `segment`, `p_1..p_K`, `certainty`. */
 export function labelledCsvHeader(
-  header: readonly string[],
+  headerText: string,
   nComponents: number,
   delimiter: string,
 ): string {
   const probabilityNames = Array.from({ length: nComponents }, (_, k) => `p_${k + 1}`);
-  return `${formatCsvRow([...header, 'segment', ...probabilityNames, 'certainty'], delimiter)}\n`;
+  return `${headerText}${delimiter}${formatCsvRow(['segment', ...probabilityNames, 'certainty'], delimiter)}\n`;
 }
 
 /**
- * Labelled rows: every input column verbatim, then the segment (1-based), p_1..p_K and
- * the certainty, for `rows[rowIndexes[i]]` with memberships row i (n rows in all).
+ * Labelled rows: each input line as written (`lines[i]`), then the segment (1-based),
+ * p_1..p_K and the certainty from memberships row i.
  */
 export function labelledCsvRows(
-  rows: readonly (readonly string[])[],
-  rowIndexes: ArrayLike<number>,
+  lines: readonly string[],
   memberships: RowMemberships,
   nComponents: number,
   delimiter: string,
@@ -35,25 +36,51 @@ export function labelledCsvRows(
   const { resp, labels, certainty } = memberships;
   const extra: string[] = new Array(nComponents + 2);
   let text = '';
-  for (let i = 0; i < rowIndexes.length; i++) {
+  for (let i = 0; i < lines.length; i++) {
     extra[0] = String(labels[i] + 1);
     for (let k = 0; k < nComponents; k++)
       extra[k + 1] = formatProbability(resp[i * nComponents + k]);
     extra[nComponents + 1] = formatProbability(certainty[i]);
-    text += `${formatCsvRow(rows[rowIndexes[i]], delimiter)}${delimiter}${extra.join(delimiter)}\n`;
+    text += `${lines[i]}${delimiter}${extra.join(delimiter)}\n`;
   }
   return text;
 }
 
-/** A whole labelled CSV (header and rows) for the table rows in `rowIndexes`. */
-export function formatLabelledCsv(
-  table: Table,
-  rowIndexes: ArrayLike<number>,
-  memberships: RowMemberships,
-  nComponents: number,
-): string {
-  return (
-    labelledCsvHeader(table.header, nComponents, table.delimiter) +
-    labelledCsvRows(table.rows, rowIndexes, memberships, nComponents, table.delimiter)
+/**
+ * Writes the labelled CSV of a fit by reading its input a second time (nothing of the
+ * rows was kept): every row not `dropped`, with the memberships that
+ * `membershipsOf(first, count)` gives for kept rows first … first+count−1.
+ */
+export async function writeLabelledCsv(
+  reader: CsvReader,
+  expected: { nRows: number; dropped: Uint8Array | undefined; nComponents: number },
+  sink: OutputSink,
+  membershipsOf: (first: number, count: number) => RowMemberships,
+): Promise<void> {
+  const { nRows, dropped, nComponents } = expected;
+  let pending = labelledCsvHeader(reader.headerText, nComponents, reader.delimiter);
+  let lines: string[] = [];
+  let kept = 0;
+  const flush = async () => {
+    if (lines.length > 0) {
+      const memberships = membershipsOf(kept, lines.length);
+      pending += labelledCsvRows(lines, memberships, nComponents, reader.delimiter);
+      kept += lines.length;
+      lines = [];
+    }
+    if (pending !== '') await sink.write(pending);
+    pending = '';
+  };
+  const seen = await reader.readRows((record, row) => {
+    if (row >= nRows) throw changedWhileRead(reader.source);
+    if (dropped === undefined || dropped[row] === 0) lines.push(recordText(record));
+  }, flush);
+  if (seen !== nRows) throw changedWhileRead(reader.source);
+}
+
+function changedWhileRead(source: string): DataError {
+  return new DataError(
+    `${source}: changed while gmm was reading it (its rows differ from the first pass)`,
+    'fit a copy that nothing else is writing to',
   );
 }

@@ -54,3 +54,90 @@ export function explainNotANumber(text: string): { reason: string; hint: string 
     hint: 'choose numeric columns with --cols, or fix the value',
   };
 }
+
+/** Exact powers of ten: every 10^k with k ≤ 22 is a double. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+/** Significant digits that fit a double's 53-bit integer exactly (10^15 < 2^53). */
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * parseNumberCell for the bytes [start, end) of an unquoted UTF-8 field, without
+ * making a string: the same number, or NaN wherever parseNumberCell might not return
+ * one (the caller then asks parseNumberCell with the text, which also explains it).
+ *
+ * Up to 15 digits and a power of ten within ±22, m·10^e or m/10^−e is one correctly
+ * rounded operation on exact operands, so it equals Number(text) (Clinger's fast
+ * path); anything longer goes through Number() on the ASCII text.
+ */
+export function parseNumberBytes(bytes: Uint8Array, start: number, end: number): number {
+  // Surrounding ASCII white space, as trim() drops it; a non-ASCII byte means NaN (ask the text).
+  while (start < end && isAsciiSpace(bytes[start])) start++;
+  while (end > start && isAsciiSpace(bytes[end - 1])) end--;
+  let pos = start;
+  let negative = false;
+  if (pos < end && (bytes[pos] === PLUS || bytes[pos] === MINUS)) {
+    negative = bytes[pos] === MINUS;
+    pos++;
+  }
+  // Every digit goes into the mantissa; past 15 of them it may not be exact, and the
+  // text decides (rare: leading zeros count too, but "0.000012345" is only 10).
+  let mantissa = 0;
+  let digits = 0;
+  let exponent = 0;
+  for (; pos < end; pos++) {
+    const digit = bytes[pos] - ZERO;
+    if (digit < 0 || digit > 9) break;
+    mantissa = mantissa * 10 + digit;
+    digits++;
+  }
+  if (pos < end && bytes[pos] === DOT) {
+    for (pos++; pos < end; pos++) {
+      const digit = bytes[pos] - ZERO;
+      if (digit < 0 || digit > 9) break;
+      mantissa = mantissa * 10 + digit;
+      digits++;
+      exponent--;
+    }
+  }
+  if (digits === 0) return Number.NaN;
+  if (pos < end && (bytes[pos] === LOWER_E || bytes[pos] === UPPER_E)) {
+    pos++;
+    let exponentNegative = false;
+    if (pos < end && (bytes[pos] === PLUS || bytes[pos] === MINUS)) {
+      exponentNegative = bytes[pos] === MINUS;
+      pos++;
+    }
+    // Never cut short: a long exponent must stay long (it lands outside ±22, on the slow path).
+    let written = 0;
+    let exponentDigits = 0;
+    for (; pos < end; pos++) {
+      const digit = bytes[pos] - ZERO;
+      if (digit < 0 || digit > 9) break;
+      exponentDigits++;
+      written = written * 10 + digit;
+    }
+    if (exponentDigits === 0) return Number.NaN;
+    exponent += exponentNegative ? -written : written;
+  }
+  if (pos !== end) return Number.NaN;
+  let value: number;
+  if (digits > MAX_EXACT_DIGITS || exponent > 22 || exponent < -22) {
+    return parseNumberCell(Buffer.prototype.latin1Slice.call(bytes, start, end) as string);
+  }
+  if (exponent === 0) value = mantissa;
+  else if (exponent > 0) value = mantissa * EXACT_POWERS_OF_TEN[exponent];
+  else value = mantissa / EXACT_POWERS_OF_TEN[-exponent];
+  return negative ? -value : value;
+}
+
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+/** The ASCII characters String.prototype.trim() removes: tab, LF, VT, FF, CR, space. */
+function isAsciiSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}

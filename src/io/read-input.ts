@@ -1,29 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { DataError } from './data-error.js';
-
-export interface InputSource {
-  /** What messages call it: the path as given, or "stdin". */
-  readonly name: string;
-  /** The path read, or undefined for stdin. */
-  readonly path: string | undefined;
-  readonly bytes: Buffer;
-}
-
-/** Reads a path, or standard input for "-". */
-export async function readInput(file: string): Promise<InputSource> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return { name: 'stdin', path: undefined, bytes: Buffer.concat(chunks) };
-  }
-  try {
-    return { name: file, path: file, bytes: await readFile(file) };
-  } catch (error) {
-    throw new DataError(
-      `${file}: ${describeFsError(error)}`,
-      'check the path, or pass - to read standard input',
-    );
-  }
+/** The path an input argument names, or undefined for "-" (standard input). */
+export function inputPath(file: string): string | undefined {
+  return file === '-' ? undefined : file;
 }
 
 /** A file-system error in a few words ("no such file", "permission denied"). */

@@ -12,8 +12,59 @@ export interface Scaler {
   readonly scale: number[];
 }
 
+/** What scaling and labelling need of one column (original units). */
+export interface ColumnSummary {
+  readonly min: number;
+  readonly max: number;
+  /** Mean and population standard deviation (ddof 0). */
+  readonly mean: number;
+  readonly sd: number;
+}
+
 /**
- * Fits the scaler on n×d values (original units).
+ * Min, max, mean and sd of every column of an n×d row-major matrix, in two passes
+ * over the rows for all columns at once (10M×5 values are read twice, not 30 times).
+ * A column whose values are too large for plain sums (beyond ±1e150, where squares
+ * overflow) is summarised again by the overflow-safe meanAndDeviation.
+ */
+export function summarizeColumns(
+  values: Float64Array,
+  nSamples: number,
+  nFeatures: number,
+): ColumnSummary[] {
+  const d = nFeatures;
+  const min = new Float64Array(d).fill(Infinity);
+  const max = new Float64Array(d).fill(-Infinity);
+  const sum = new Float64Array(d);
+  for (let i = 0; i < nSamples; i++) {
+    const row = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = values[row + j];
+      if (v < min[j]) min[j] = v;
+      if (v > max[j]) max[j] = v;
+      sum[j] += v;
+    }
+  }
+  const mean = Array.from(sum, (total) => total / nSamples);
+  const squares = new Float64Array(d);
+  for (let i = 0; i < nSamples; i++) {
+    const row = i * d;
+    for (let j = 0; j < d; j++) {
+      const deviation = values[row + j] - mean[j];
+      squares[j] += deviation * deviation;
+    }
+  }
+  return Array.from({ length: d }, (_, j) => {
+    const sd = Math.sqrt(squares[j] / nSamples);
+    const plain = Math.max(Math.abs(min[j]), Math.abs(max[j])) <= 1e150 && Number.isFinite(sd);
+    if (plain) return { min: min[j], max: max[j], mean: mean[j], sd };
+    const column = Float64Array.from({ length: nSamples }, (_, i) => values[i * d + j]);
+    return { min: min[j], max: max[j], ...meanAndDeviation(column) };
+  });
+}
+
+/**
+ * Fits the scaler on n×d values (original units), given their column summaries.
  *   standard: mean and population standard deviation (numpy's default, ddof 0)
  *   robust:   median and interquartile range (linear interpolation, numpy's default)
  *   minmax:   minimum and range
@@ -26,18 +77,12 @@ export function fitScaler(
   nFeatures: number,
   method: ScaleMethod,
   columnNames: readonly string[],
+  summaries = summarizeColumns(values, nSamples, nFeatures),
 ): Scaler {
   const center: number[] = [];
   const scale: number[] = [];
-  const column = new Float64Array(nSamples);
   for (let j = 0; j < nFeatures; j++) {
-    for (let i = 0; i < nSamples; i++) column[i] = values[i * nFeatures + j];
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < nSamples; i++) {
-      if (column[i] < min) min = column[i];
-      if (column[i] > max) max = column[i];
-    }
+    const { min, max, mean, sd } = summaries[j];
     if (min === max) {
       throw new DataError(
         `column ${quoteValue(columnNames[j])} is constant (every value is ${min}): it cannot separate segments`,
@@ -45,14 +90,13 @@ export function fitScaler(
       );
     }
     switch (method) {
-      case 'standard': {
-        const { mean, sd } = meanAndDeviation(column);
+      case 'standard':
         center.push(mean);
         scale.push(sd);
         break;
-      }
       case 'robust': {
-        const sorted = column.slice().sort();
+        const sorted = Float64Array.from({ length: nSamples }, (_, i) => values[i * nFeatures + j]);
+        sorted.sort();
         const q1 = quantileOfSorted(sorted, 0.25);
         const q3 = quantileOfSorted(sorted, 0.75);
         if (!(q3 > q1)) {
@@ -164,12 +208,20 @@ export function meanAndDeviation(column: Float64Array): { mean: number; sd: numb
 
 /** n×d values in scaled units (a new array). */
 export function applyScaler(values: Float64Array, nFeatures: number, scaler: Scaler): Float64Array {
-  const scaled = new Float64Array(values.length);
+  return scaleInPlace(values.slice(), nFeatures, scaler);
+}
+
+/** n×d values turned into scaled units where they are (a 10M-row matrix is not copied). */
+export function scaleInPlace(
+  values: Float64Array,
+  nFeatures: number,
+  scaler: Scaler,
+): Float64Array {
   for (let e = 0; e < values.length; e++) {
     const j = e % nFeatures;
-    scaled[e] = (values[e] - scaler.center[j]) / scaler.scale[j];
+    values[e] = (values[e] - scaler.center[j]) / scaler.scale[j];
   }
-  return scaled;
+  return values;
 }
 
 /** A mean vector (d) back in original units: center + scale·μ. */

@@ -1,7 +1,6 @@
 import { SelectionError } from './selection-error.js';
 import { DataError, describeColumn, quoteValue } from './data-error.js';
-import { isMissingCell, parseNumberCell } from './parse-number.js';
-import type { Table } from './parse-csv.js';
+import type { CellRef, ColumnData, ColumnTable } from './read-columns.js';
 
 export { SelectionError } from './selection-error.js';
 
@@ -128,15 +127,8 @@ export function listHeaders(header: readonly string[]): string {
 }
 
 /** A column whose every present value is a number (and at least one is present). */
-export function isNumericColumn(table: Table, index: number): boolean {
-  let present = 0;
-  for (const row of table.rows) {
-    const cell = row[index];
-    if (isMissingCell(cell)) continue;
-    if (Number.isNaN(parseNumberCell(cell))) return false;
-    present++;
-  }
-  return present > 0;
+export function isNumericColumn(column: ColumnData): boolean {
+  return column.nText === 0 && column.nNumbers > 0;
 }
 
 /** Names that say "identifier": id, ID, index, customer_id, user id, CustomerID, customerId. */
@@ -149,35 +141,37 @@ function isIdName(header: string): boolean {
   return ID_WHOLE_NAME.test(name) || ID_SUFFIX.test(name) || ID_CAMEL_SUFFIX.test(name);
 }
 
-/** An identifier column: named like one, or holding consecutive integers (row numbers). */
-export function isIdLikeColumn(table: Table, index: number): boolean {
-  if (isIdName(table.header[index])) return true;
-  const rows = table.rows;
-  if (rows.length < 3) return false;
-  const first = parseNumberCell(rows[0][index]);
-  if (!Number.isInteger(first)) return false;
-  for (let r = 1; r < rows.length; r++) {
-    if (parseNumberCell(rows[r][index]) !== first + r) return false;
-  }
-  return true;
-}
-
 /** Columns gmm itself writes (labelled CSV, score, sample): results, not measurements. */
 const GMM_OUTPUT_COLUMN = /^(segment|certainty|log_density|anomaly|p_\d+)$/;
 
 /**
- * The default model columns: every numeric column except id-like ones and gmm's own
- * outputs. A name shared by two columns is refused rather than guessed at: say which
- * one by its number.
+ * The columns the default selection looks at: all but gmm's own outputs and those
+ * named like identifiers (they are never modelled by default, nor warned about).
  */
-export function defaultColumns(table: Table): SelectedColumn[] {
+export function defaultCandidates(header: readonly string[]): number[] {
+  return header.flatMap((name, index) =>
+    GMM_OUTPUT_COLUMN.test(name) || isIdName(name) ? [] : [index],
+  );
+}
+
+/** An identifier column: named like one, or holding consecutive integers (row numbers). */
+function isIdLikeColumn(table: ColumnTable, column: ColumnData): boolean {
+  return isIdName(table.header[column.index]) || (table.nRows >= 3 && column.consecutiveIntegers);
+}
+
+/**
+ * The default model columns: every numeric column except id-like ones and gmm's own
+ * outputs (`table` read with defaultCandidates). A name shared by two columns is refused
+ * rather than guessed at: say which one by its number.
+ */
+export function defaultColumns(table: ColumnTable): SelectedColumn[] {
   const columns: SelectedColumn[] = [];
-  table.header.forEach((name, index) => {
-    if (GMM_OUTPUT_COLUMN.test(name)) return;
-    if (isNumericColumn(table, index) && !isIdLikeColumn(table, index)) {
-      columns.push({ index, name, typed: undefined });
+  for (const index of defaultCandidates(table.header)) {
+    const column = table.columns.get(index);
+    if (column !== undefined && isNumericColumn(column) && !isIdLikeColumn(table, column)) {
+      columns.push({ index, name: table.header[index], typed: undefined });
     }
-  });
+  }
   if (columns.length === 0) {
     throw new DataError(
       `${table.source}: has no numeric columns to model`,
@@ -196,36 +190,16 @@ export function defaultColumns(table: Table): SelectedColumn[] {
   return columns;
 }
 
-/** A column left out of the default selection although most of its cells are numbers. */
-export interface MostlyNumericColumn {
-  readonly index: number;
-  /** The first cell that is neither a number nor missing, and its row. */
-  readonly row: number;
-  readonly value: string;
-}
-
 /**
- * Columns whose cells are mostly numbers but not all: the default selection leaves
- * them out, which a user would not guess from "12%" or "1,234" in one row of 10,000.
+ * Columns whose cells are mostly numbers but not all, with their first other cell:
+ * the default selection leaves them out, which a user would not guess from "12%" or
+ * "1,234" in one row of 10,000.
  */
-export function mostlyNumericColumns(table: Table): MostlyNumericColumn[] {
-  const found: MostlyNumericColumn[] = [];
-  table.header.forEach((name, index) => {
-    if (GMM_OUTPUT_COLUMN.test(name) || isIdName(name)) return;
-    let numbers = 0;
-    let others = 0;
-    let first: { row: number; value: string } | undefined;
-    table.rows.forEach((row, r) => {
-      const cell = row[index];
-      if (isMissingCell(cell)) return;
-      if (!Number.isNaN(parseNumberCell(cell))) {
-        numbers++;
-        return;
-      }
-      others++;
-      first ??= { row: r, value: cell };
-    });
-    if (first !== undefined && numbers > others) found.push({ index, ...first });
+export function mostlyNumericColumns(table: ColumnTable): { index: number; cell: CellRef }[] {
+  return defaultCandidates(table.header).flatMap((index) => {
+    const column = table.columns.get(index);
+    return column?.firstText !== undefined && column.nNumbers > column.nText
+      ? [{ index, cell: column.firstText }]
+      : [];
   });
-  return found;
 }

@@ -5,6 +5,7 @@ import { NumericError } from '../engine/numeric-error.js';
 import type { PrecisionFactors } from '../engine/precision.js';
 import type { DataMatrix, MixtureParameters } from '../engine/types.js';
 import type { BlockRequest, BlockResponse, BlockResult, BlockWorkerData } from './block-worker.js';
+import { shareValues } from './shared-data.js';
 
 /**
  * Worker threads that share one data set (a SharedArrayBuffer) and compute the
@@ -20,8 +21,7 @@ export class BlockPool {
   ) {}
 
   static create(data: DataMatrix, threads: number): BlockPool {
-    const shared = new SharedArrayBuffer(data.values.byteLength);
-    new Float64Array(shared).set(data.values);
+    const shared = shareValues(data);
     const workerData: BlockWorkerData = {
       values: shared,
       nSamples: data.nSamples,
@@ -94,9 +94,11 @@ export async function runStartOnBlocks(
   start: number,
   variances: Float64Array,
   initial: MixtureParameters,
+  onIteration?: (iteration: number, logLikelihood: number) => void,
 ): Promise<StartRun> {
   const steps = startSteps(data, settings, start, variances, initial);
   let next = steps.next();
+  let iteration = 0;
   while (!next.done) {
     const { factors, sums } = next.value;
     let logLikelihood: number;
@@ -106,6 +108,7 @@ export async function runStartOnBlocks(
       next = steps.throw(error);
       continue;
     }
+    onIteration?.(++iteration, logLikelihood);
     next = steps.next(logLikelihood);
   }
   return next.value;

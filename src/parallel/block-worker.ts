@@ -7,6 +7,7 @@ import { createResponsibilitySums, expectationBlock } from '../engine/e-step.js'
 import { NumericError } from '../engine/numeric-error.js';
 import type { PrecisionFactors } from '../engine/precision.js';
 import type { DataMatrix } from '../engine/types.js';
+import { sharedDataView } from './shared-data.js';
 
 export interface BlockWorkerData {
   readonly values: SharedArrayBuffer;
@@ -34,7 +35,7 @@ export type BlockResponse =
   | { readonly id: number; readonly error: string; readonly numeric: boolean };
 
 const { values, nSamples, nFeatures } = workerData as BlockWorkerData;
-const data: DataMatrix = { values: new Float64Array(values), nSamples, nFeatures };
+const data: DataMatrix = sharedDataView(values, nSamples, nFeatures);
 
 parentPort!.on('message', ({ id, factors, blocks }: BlockRequest) => {
   try {

@@ -5,6 +5,7 @@ import type { StartRun } from '../engine/em.js';
 import { BlockPool, runStartOnBlocks } from './block-pool.js';
 import { runStartsInline, type StartRunner, type StartTask } from '../engine/select-model.js';
 import type { StartRequest, StartWorkerData } from './start-worker.js';
+import { shareValues } from './shared-data.js';
 
 /** Below this much work (rows × K × d² summed over starts), thread start-up costs more than it saves. */
 const MIN_PARALLEL_WORK = 2e6;
@@ -17,7 +18,7 @@ const MIN_PARALLEL_WORK = 2e6;
  * any thread count. Small jobs run inline.
  */
 export function startRunnerWithThreads(threads: number): StartRunner {
-  return async (data, settings, tasks, onTaskDone) => {
+  return async (data, settings, tasks, onProgress) => {
     const refinements = tasks.every((t) => t.initial !== undefined);
     if (threads > 1 && refinements && blockCount(data.nSamples) >= 2) {
       const pool = BlockPool.create(data, Math.min(threads, blockCount(data.nSamples)));
@@ -31,9 +32,18 @@ export function startRunnerWithThreads(threads: number): StartRunner {
             covarianceType: task.covarianceType,
           };
           runs.push(
-            await runStartOnBlocks(pool, data, modelSettings, task.start, variances, task.initial!),
+            await runStartOnBlocks(
+              pool,
+              data,
+              modelSettings,
+              task.start,
+              variances,
+              task.initial!,
+              (iteration, logLikelihood) =>
+                onProgress?.(runs.length, tasks.length, { iteration, logLikelihood }),
+            ),
           );
-          onTaskDone?.(runs.length, tasks.length);
+          onProgress?.(runs.length, tasks.length);
         }
         return runs;
       } finally {
@@ -46,11 +56,10 @@ export function startRunnerWithThreads(threads: number): StartRunner {
     );
     const nWorkers = Math.min(threads, tasks.length);
     if (nWorkers <= 1 || work < MIN_PARALLEL_WORK) {
-      return runStartsInline(data, settings, tasks, onTaskDone);
+      return runStartsInline(data, settings, tasks, onProgress);
     }
 
-    const shared = new SharedArrayBuffer(data.values.byteLength);
-    new Float64Array(shared).set(data.values);
+    const shared = shareValues(data);
     const workerData: StartWorkerData = {
       values: shared,
       nSamples: data.nSamples,
@@ -60,7 +69,7 @@ export function startRunnerWithThreads(threads: number): StartRunner {
     const runs: StartRun[] = new Array(tasks.length);
     let next = 0;
     let done = 0;
-    const finished = () => onTaskDone?.(++done, tasks.length);
+    const finished = () => onProgress?.(++done, tasks.length);
     const workers = Array.from(
       { length: nWorkers },
       () => new Worker(new URL('./start-worker.js', import.meta.url), { workerData }),

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createTaskExecutor, type StartTask } from '../engine/search-sample.js';
 import type { SweepSettings } from '../engine/select-model.js';
+import { sharedDataView } from './shared-data.js';
 
 export interface StartWorkerData {
   readonly values: SharedArrayBuffer;
@@ -19,10 +20,7 @@ export interface StartRequest {
 }
 
 const { values, nSamples, nFeatures, settings } = workerData as StartWorkerData;
-const execute = createTaskExecutor(
-  { values: new Float64Array(values), nSamples, nFeatures },
-  settings,
-);
+const execute = createTaskExecutor(sharedDataView(values, nSamples, nFeatures), settings);
 
 parentPort!.on('message', ({ index, task }: StartRequest) => {
   try {

@@ -237,7 +237,7 @@ describe('one component: the closed-form Gaussian MLE', () => {
     for (const covarianceType of COVARIANCE_TYPES) {
       const data = toDataMatrix(rows1d);
       const fit = fitMixture(data, settings({ nComponents: 1, covarianceType, regCovar: 1e-10 }));
-      const { criteria } = scoreFit(data, fit);
+      const criteria = scoreFit(data, fit);
       assertClose(fit.logLikelihood, closedForm, 1e-6, `${covarianceType} ℓ`);
       assertClose(criteria.logLikelihood, closedForm, 1e-6, `${covarianceType} ℓ`);
       assertClose(fit.parameters.means[0], mean, 1e-9, 'mean');

@@ -177,7 +177,10 @@ describe('segment statistics and profiles', () => {
   it('profileShares by hand, largest first, ties by name', () => {
     const labels = new Int32Array([0, 0, 0, 1, 1, 1, 1]);
     const categories = ['a', 'b', 'a', 'z', 'y', '', 'z'];
-    const shares = profileShares(labels, categories, 2);
+    // As the reader keeps them: distinct cells in order of appearance, a code per row.
+    const names = [...new Set(categories)];
+    const codes = Int32Array.from(categories, (c) => names.indexOf(c));
+    const shares = profileShares(labels, codes, names, 2);
     expect(shares[0]).toHaveLength(2);
     expect(shares[0][0].category).toBe('a');
     expect(shares[0][0].share).toBeCloseTo(2 / 3, 15);

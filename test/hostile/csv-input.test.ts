@@ -47,7 +47,7 @@ const BROKEN_FILES: [string, string, string][] = [
   [
     'a quote that is never closed',
     'unterminated-quote.csv',
-    `${HOSTILE}/unterminated-quote.csv: line 4: a quoted field is never closed\n` +
+    `${HOSTILE}/unterminated-quote.csv: line 3: a quoted field starts here but is never closed\n` +
       'hint: add the closing double quote, or double a quote inside a field ("")\n',
   ],
   [

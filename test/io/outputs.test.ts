@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCsvField, formatProbability } from '../../src/io/csv-format.js';
 import { DataError } from '../../src/io/data-error.js';
-import { formatLabelledCsv } from '../../src/io/labelled-csv.js';
+import { labelledCsvHeader, labelledCsvRows } from '../../src/io/labelled-csv.js';
 import { checkOutputPaths, writeFileAtomic } from '../../src/io/write-output.js';
 
 describe('CSV formatting', () => {
@@ -23,30 +23,20 @@ describe('CSV formatting', () => {
     expect(formatProbability(1e-9)).toBe('0');
   });
 
-  it('labels rows: input columns verbatim, then segment, p_k, certainty', () => {
-    const table = {
-      source: 't.csv',
-      header: ['name', 'x'],
-      rows: [
-        ['a, inc', '1'],
-        ['b', '2'],
-        ['c', ''],
-      ],
-      lineNumbers: Int32Array.from([2, 3, 4]),
-      delimiter: ',',
-    };
-    const csv = formatLabelledCsv(
-      table,
-      Int32Array.from([0, 1]),
+  it('labels rows: input lines verbatim, then segment, p_k, certainty', () => {
+    const header = labelledCsvHeader('name,"x"', 2, ',');
+    const rows = labelledCsvRows(
+      ['"a, inc",1', 'b,2'],
       {
         resp: Float64Array.from([0.9, 0.1, 0.2, 0.8]),
         labels: Int32Array.from([0, 1]),
         certainty: Float64Array.from([0.9, 0.8]),
       },
       2,
+      ',',
     );
-    expect(csv).toBe(
-      'name,x,segment,p_1,p_2,certainty\n"a, inc",1,1,0.9,0.1,0.9\nb,2,2,0.2,0.8,0.8\n',
+    expect(header + rows).toBe(
+      'name,"x",segment,p_1,p_2,certainty\n"a, inc",1,1,0.9,0.1,0.9\nb,2,2,0.2,0.8,0.8\n',
     );
   });
 });

@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { Table } from '../../src/io/parse-csv.js';
 import {
   defaultColumns,
-  isIdLikeColumn,
+  mostlyNumericColumns,
   resolveColumns,
   SelectionError,
 } from '../../src/io/select-columns.js';
+import { readCandidateColumns } from './read-csv-text.js';
 
 const MALL_HEADER = ['CustomerID', 'Gender', 'Age', 'Annual Income (k$)', 'Spending Score (1-100)'];
 
-function table(header: string[], rows: string[][]): Table {
-  return {
-    source: 't.csv',
-    header,
-    rows,
-    lineNumbers: Int32Array.from(rows, (_, i) => i + 2),
-    delimiter: ',',
-  };
+/** The header and rows as a CSV file, read as gmm reads one for its default columns. */
+function table(header: string[], rows: string[][]) {
+  return readCandidateColumns([header, ...rows].map((row) => row.join(',')).join('\n'));
 }
+
+const defaultNames = async (header: string[], rows: string[][]) =>
+  defaultColumns(await table(header, rows)).map((c) => c.name);
 
 function selectionFailure(run: () => unknown): SelectionError {
   try {
@@ -79,31 +77,51 @@ describe('resolveColumns', () => {
 });
 
 describe('defaultColumns', () => {
-  it('takes every numeric column except an id-like one (the Mall file)', () => {
+  it('takes every numeric column except an id-like one (the Mall file)', async () => {
     const rows = [
       ['1', 'Male', '19', '15', '39'],
       ['2', 'Female', '21', '15', '81'],
       ['3', 'Female', '20', '16', '6'],
     ];
-    expect(defaultColumns(table(MALL_HEADER, rows)).map((c) => c.name)).toEqual([
+    expect(await defaultNames(MALL_HEADER, rows)).toEqual([
       'Age',
       'Annual Income (k$)',
       'Spending Score (1-100)',
     ]);
   });
 
-  it('recognises id columns by name and by consecutive integers', () => {
+  it('recognises id columns by name and by consecutive integers', async () => {
     const rows = [
-      ['10', '5', '1'],
-      ['11', '7', '3'],
-      ['12', '9', '2'],
+      ['10', '5', '1', '4'],
+      ['11', '7', '3', '5'],
+      ['12', '9', '2', '7'],
     ];
-    const t = table(['n', 'paid', 'customer_id'], rows);
-    expect(isIdLikeColumn(t, 0)).toBe(true); // 10, 11, 12
-    expect(isIdLikeColumn(t, 1)).toBe(false); // "paid" ends in "id" but is a word
-    expect(isIdLikeColumn(t, 2)).toBe(true);
+    // n: 10, 11, 12 (row numbers); "paid" ends in "id" but is a word; x: 4, 5, 7 is data.
+    expect(await defaultNames(['n', 'paid', 'customer_id', 'x'], rows)).toEqual(['paid', 'x']);
     for (const name of ['id', 'ID', 'CustomerID', 'customerId', 'user id', 'Unnamed: 0']) {
-      expect(isIdLikeColumn(table([name], [['5'], ['1'], ['9']]), 0)).toBe(true);
+      expect(
+        await defaultNames(
+          [name, 'x'],
+          [
+            ['5', '1'],
+            ['1', '2'],
+            ['9', '4'],
+          ],
+        ),
+      ).toEqual(['x']);
     }
+  });
+
+  it('leaves out text columns, and names the first cell of a mostly numeric one', async () => {
+    const rows = [
+      ['a', '1', '5'],
+      ['b', '12%', '6'],
+      ['c', '3', ''],
+    ];
+    const read = await table(['name', 'rate', 'y'], rows);
+    expect(defaultColumns(read).map((c) => c.name)).toEqual(['y']);
+    expect(mostlyNumericColumns(read)).toEqual([
+      { index: 1, cell: { row: 1, line: 3, value: '12%' } },
+    ]);
   });
 });

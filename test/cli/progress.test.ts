@@ -1,0 +1,57 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { describeSweep, terminalProgress } from '../../src/cli/progress.js';
+
+/** A CommandIo whose stderr is a terminal or not, recording what is written to it. */
+function fakeIo(isTTY: boolean) {
+  const written: string[] = [];
+  const stderr = Object.assign(new PassThrough(), { isTTY });
+  stderr.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+  return { io: { stdout: new PassThrough(), stderr, env: {} }, written };
+}
+
+describe('terminalProgress', () => {
+  it('draws rows read, starts and the refined start on one line, then clears it', async () => {
+    const { io, written } = fakeIo(true);
+    const progress = terminalProgress(io, 'gmm fit', false);
+    progress.rowsRead(1_234_567);
+    progress.sweep({ phase: 'search', done: 30, total: 30 });
+    progress.sweep({
+      phase: 'refine',
+      done: 3,
+      total: 3,
+      running: { iteration: 14, logLikelihood: -12345678.9 },
+    });
+    progress.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written[0]).toMatch(/^\rgmm fit: 1,234,567 rows read · \d+\.\d s/);
+    expect(written[0].endsWith('\u001b[K')).toBe(true);
+    expect(written[1]).toMatch(/^\rgmm fit: EM starts 30\/30 \(100%\) · /);
+    expect(written[2]).toContain(
+      'refining the best starts on all rows 3/3 (100%) · iteration 14 · ℓ -12345679',
+    );
+    expect(written.at(-1)).toBe('\r\u001b[K');
+  });
+
+  it('writes nothing when stderr is not a terminal, or with --quiet', async () => {
+    for (const [isTTY, quiet] of [
+      [false, false],
+      [true, true],
+    ]) {
+      const { io, written } = fakeIo(isTTY);
+      const progress = terminalProgress(io, 'gmm fit', quiet);
+      progress.rowsRead(10);
+      progress.sweep({ phase: 'search', done: 1, total: 1 });
+      progress.end();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(written).toEqual([]);
+    }
+  });
+
+  it('says which phase a sweep is in', () => {
+    expect(describeSweep({ phase: 'search', done: 3, total: 12 })).toBe('EM starts 3/12 (25%)');
+    expect(describeSweep({ phase: 'refine', done: 0, total: 3 })).toBe(
+      'refining the best starts on all rows 0/3 (0%)',
+    );
+  });
+});
