@@ -56,9 +56,9 @@ export function explainNotANumber(text: string): { reason: string; hint: string 
 }
 
 /** Exact powers of ten: every 10^k with k ≤ 22 is a double. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+export const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 /** Significant digits that fit a double's 53-bit integer exactly (10^15 < 2^53). */
-const MAX_EXACT_DIGITS = 15;
+export const MAX_EXACT_DIGITS = 15;
 
 /**
  * parseNumberCell for the bytes [start, end) of an unquoted UTF-8 field, without

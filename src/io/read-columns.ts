@@ -143,11 +143,14 @@ export async function readColumns(
     nRows = await reader.readRows((record, row) => {
       const offset = matrix.appendRow();
       const values = matrix.values;
-      const { bytes, starts, ends, quoted } = record;
+      const { bytes, starts, ends, quoted, numbers: scanned } = record;
       for (let c = 0; c < nPlans; c++) {
         const field = fields[c];
-        let value =
-          quoted[field] === 1 ? Number.NaN : parseNumberBytes(bytes, starts[field], ends[field]);
+        // Most cells were read as numbers by the scanner; the rest from their bytes.
+        let value = scanned[field];
+        if (value !== value && quoted[field] === 0) {
+          value = parseNumberBytes(bytes, starts[field], ends[field]);
+        }
         const column = columns[c];
         // Not a plain number in its bytes: the text decides (and says what it is).
         if (value !== value) value = column.fromText(record, row);

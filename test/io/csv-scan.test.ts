@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvScanner, fieldText, recordFields, type ScannedRecord } from '../../src/io/csv-scan.js';
 import { DataError } from '../../src/io/data-error.js';
+import { parseNumberCell } from '../../src/io/parse-number.js';
 
 /**
  * Differential tests: CsvScanner, fed in any chunking, must give what csv-parse gives
@@ -486,5 +487,55 @@ describe('CsvScanner messages', () => {
     for (const cuts of [[], everyByte(text)]) {
       expect(scan(text, ',', cuts)).toEqual(failsAt('CSV_QUOTE_NOT_CLOSED', 2, [['a', 'b'], 1]));
     }
+  });
+});
+
+describe('CsvScanner numbers read on the way', () => {
+  /** Every field of `text` with the number the scanner read for it. */
+  function scannedNumbers(text: string, delimiter: string): { text: string; number: number }[] {
+    const found: { text: string; number: number }[] = [];
+    const scanner = new CsvScanner(SOURCE, delimiter.charCodeAt(0), (record) => {
+      for (let f = 0; f < record.nFields; f++) {
+        found.push({ text: fieldText(record, f), number: record.numbers[f] });
+      }
+    });
+    try {
+      scanner.push(Buffer.from(text));
+      scanner.end();
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+    }
+    return found;
+  }
+
+  it('are NaN or exactly parseNumberCell of the field, on any text', () => {
+    const numberish = fc.constantFrom('-', '.', '0', '1', '9', 'e', '+', ' ', '5.5', '-0');
+    const cellArb = fc.array(numberish, { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.array(cellArb, { minLength: 1, maxLength: 6 }), delimiterArb, (cells, d) => {
+        for (const { text, number } of scannedNumbers(`${cells.join(d)}\n`, d)) {
+          if (!Number.isNaN(number)) expect(Object.is(number, parseNumberCell(text))).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('read plain decimals (as toFixed and String print them) without the slow path', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.integer({ min: 0, max: 8 }),
+        (x, k) => {
+          const text = x.toFixed(k);
+          const [{ number }] = scannedNumbers(`${text}\n`, ',');
+          expect(Object.is(number, Number(text))).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(scannedNumbers('x,-0,007,5.,.5,-.25,"1",1e3,+1, 2\n', ',').map((f) => f.number)).toEqual(
+      [NaN, -0, 7, 5, 0.5, -0.25, NaN, NaN, NaN, NaN],
+    );
   });
 });
