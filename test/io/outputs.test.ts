@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,5 +77,33 @@ describe('output files', () => {
       ['--model', join(dir, 'same')],
     ]);
     expect(() => checkOutputPaths(outputs, undefined)).toThrow('--labels and --model both write');
+  });
+});
+
+describe('formatProbability', () => {
+  /** The definition: toFixed(6), then the shortest form of that number. */
+  const byDefinition = (p: number) => String(Number(p.toFixed(6)));
+
+  it('equals String(Number(p.toFixed(6))) on [0, 1], ties and near-ties included', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (p) => {
+        expect(formatProbability(p)).toBe(byDefinition(p));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Exact ties (m/128, odd m) and their neighbours one ulp away.
+    for (let m = 1; m < 128; m += 2) {
+      for (const p of [m / 128, m / 128 + Number.EPSILON / 8, m / 128 - Number.EPSILON / 8]) {
+        expect(formatProbability(p)).toBe(byDefinition(p));
+      }
+    }
+    for (let k = 0; k <= 1_000_000; k += 997) {
+      const p = k / 1e6;
+      expect(formatProbability(p)).toBe(byDefinition(p));
+      expect(formatProbability(p + 5e-7)).toBe(byDefinition(p + 5e-7));
+    }
+    for (const p of [0, -0, 1, 1e-300, 4.9999999e-7, 5e-7, 0.9999995, 0.99999949]) {
+      expect(formatProbability(p)).toBe(byDefinition(p));
+    }
   });
 });
