@@ -24,7 +24,7 @@ import {
   parseSeed,
 } from './option-parsers.js';
 import { DataError } from '../io/data-error.js';
-import { describeFsError } from '../io/read-input.js';
+import { describeFsError } from '../io/file-system.js';
 import { removePendingTemporaries } from '../io/write-output.js';
 import { describeFailure, EXIT_DATA, EXIT_OK, EXIT_USAGE } from './report-error.js';
 import type { CommandIo } from './terminal.js';

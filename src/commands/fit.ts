@@ -4,7 +4,7 @@ import { terminalProgress } from '../cli/progress.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js';
 import { DataError } from '../io/data-error.js';
-import { inputPath } from '../io/read-input.js';
+import { inputPath } from '../io/file-system.js';
 import { checkOutputPaths } from '../io/write-output.js';
 import { startRunnerWithThreads } from '../parallel/start-pool.js';
 import { preloadRenderer } from '../present/render-svg.js';

@@ -4,7 +4,7 @@ import { chalkFor, type CommandIo } from '../cli/terminal.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type Criterion, type SweepCell } from '../engine/select-model.js';
 import { MCLUST_NAMES, type CovarianceType } from '../engine/types.js';
-import { inputPath } from '../io/read-input.js';
+import { inputPath } from '../io/file-system.js';
 import { checkOutputPaths, ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
 import { startRunnerWithThreads } from '../parallel/start-pool.js';
 import { criterionPlotSpec } from '../present/criterion-plot-spec.js';

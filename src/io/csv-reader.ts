@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import {
   type ScannedRecord,
 } from './csv-scan.js';
 import { DataError } from './data-error.js';
-import { describeFsError } from './read-input.js';
+import { describeFsError } from './file-system.js';
 import { firstInvalidUtf8 } from './utf8.js';
 
 /** Bytes read at a time: large enough that per-chunk work vanishes, small enough to stream. */
@@ -171,6 +171,7 @@ async function* readChunks(file: string, spool: Spool | undefined): AsyncGenerat
       spool?.write(chunk as Uint8Array);
       yield plainBytes(chunk as Uint8Array);
     }
+    spool?.close();
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw new DataError(
@@ -193,6 +194,11 @@ class Spool {
     this.path = join(directory, 'input.csv');
     this.fd = openSync(this.path, 'wx', 0o600);
     process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+  }
+
+  /** All of standard input is in: the copy is complete. */
+  close(): void {
+    closeSync(this.fd);
   }
 
   write(chunk: Uint8Array): void {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DataError, quoteValue } from './data-error.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelDocument } from './model-document.js';
-import { describeFsError } from './read-input.js';
+import { describeFsError } from './file-system.js';
 import { SCALE_METHODS } from './scaling.js';
 
 /** More components or columns than this is not a model gmm wrote. */

@@ -16,7 +16,7 @@ import {
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { forStream } from '../present/text.js';
 import { DataError } from './data-error.js';
-import { describeFsError } from './read-input.js';
+import { describeFsError } from './file-system.js';
 
 /** Temporary files being written; removed if the process is interrupted. */
 const pendingTemporaries = new Set<string>();

@@ -1,3 +1,5 @@
+/** Small facts about files named on the command line, and their errors in plain words. */
+
 /** The path an input argument names, or undefined for "-" (standard input). */
 export function inputPath(file: string): string | undefined {
   return file === '-' ? undefined : file;
