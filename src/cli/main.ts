@@ -356,6 +356,16 @@ export async function main(argv: string[]): Promise<void> {
   process.stderr.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') process.exitCode = EXIT_DATA;
   });
+  // Interrupted at any point (reading, fitting, writing): no temporary file is left.
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      removePendingTemporaries();
+      process.exit(code);
+    });
+  }
   // A failure outside the command's promise chain (a stream callback) still ends in one line.
   process.on('uncaughtException', failNow);
   process.on('unhandledRejection', failNow);

@@ -13,6 +13,8 @@ export interface TerminalProgress {
   sweep(progress: SweepProgress): void;
   /** Clears the line (if one was drawn). */
   end(): void;
+  /** Runs `work` with this display, cleared when it ends, failed or not (an error's line starts clean). */
+  during<T>(work: (progress: TerminalProgress) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -33,7 +35,7 @@ export function terminalProgress(io: CommandIo, label: string, quiet: boolean): 
     const seconds = ((now - started) / 1000).toFixed(1);
     io.stderr.write(`\r${label}: ${status} · ${seconds} s\u001b[K`);
   };
-  return {
+  const display: TerminalProgress = {
     update,
     // The text is made only when it will be drawn (toLocaleString loads ICU: ~25 ms).
     rowsRead(rows) {
@@ -44,8 +46,17 @@ export function terminalProgress(io: CommandIo, label: string, quiet: boolean): 
     },
     end() {
       if (drawn) io.stderr.write('\r\u001b[K');
+      drawn = false;
+    },
+    async during(work) {
+      try {
+        return await work(display);
+      } finally {
+        display.end();
+      }
     },
   };
+  return display;
 }
 
 /** "EM starts 12/30 (40%)", or "refining on all rows 1/3 · iteration 14 · ℓ −1.2345678e+7". */

@@ -55,16 +55,20 @@ async function chooseModel(
   const { components } = options;
   if (components.kind === 'fixed') checkEnoughRows(prepared, components.nComponents);
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
-  const progress = terminalProgress(io, `gmm fit: ${prepared.data.nSamples} rows`, options.quiet);
-  const cells = await sweepModels(
-    prepared.data,
-    candidates,
-    [options.covariance],
-    options,
-    startRunnerWithThreads(options.threads),
-    progress.sweep,
+  const cells = await terminalProgress(
+    io,
+    `gmm fit: ${prepared.data.nSamples} rows`,
+    options.quiet,
+  ).during((progress) =>
+    sweepModels(
+      prepared.data,
+      candidates,
+      [options.covariance],
+      options,
+      startRunnerWithThreads(options.threads),
+      progress.sweep,
+    ),
   );
-  progress.end();
   const best = bestCell(cells, 'bic');
   if (best?.result === undefined) {
     const reason = cells.map((c) => c.failure).find((f) => f !== undefined) ?? 'no candidate K';

@@ -72,11 +72,15 @@ export async function prepareData(
   if (named !== undefined) checkDistinctNames(named, header);
   const profileColumns =
     options.profile === undefined ? [] : resolveColumns(options.profile, header);
-  const progress = terminalProgress(io, `gmm ${command}: reading ${reader.source}`, options.quiet);
-  const table = await readColumns(reader, columnPlans(header, named, profileColumns), (rows) =>
-    progress.rowsRead(rows),
+  const table = await terminalProgress(
+    io,
+    `gmm ${command}: reading ${reader.source}`,
+    options.quiet,
+  ).during((progress) =>
+    readColumns(reader, columnPlans(header, named, profileColumns), (rows) =>
+      progress.rowsRead(rows),
+    ),
   );
-  progress.end();
   const columns = named ?? defaultColumns(table);
   if (named === undefined) {
     checkDistinctNames(columns, header);

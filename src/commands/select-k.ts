@@ -61,20 +61,20 @@ export async function runSelectK(
 
   const components = options.components;
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
-  const progress = terminalProgress(
+  const cells = await terminalProgress(
     io,
     `gmm select-k: ${prepared.data.nSamples} rows`,
     options.quiet,
+  ).during((progress) =>
+    sweepModels(
+      prepared.data,
+      candidates,
+      options.covariance,
+      options,
+      startRunnerWithThreads(options.threads),
+      progress.sweep,
+    ),
   );
-  const cells = await sweepModels(
-    prepared.data,
-    candidates,
-    options.covariance,
-    options,
-    startRunnerWithThreads(options.threads),
-    progress.sweep,
-  );
-  progress.end();
   const best = bestCell(cells, options.criterion);
   if (best?.result === undefined) {
     const reason = cells.map((c) => c.failure).find((f) => f !== undefined) ?? 'no candidate';

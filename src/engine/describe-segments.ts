@@ -109,21 +109,22 @@ export function profileShares(
   names: readonly string[],
   nComponents: number,
 ): CategoryShare[][] {
-  // counts[k][c]: rows of segment k in category c (codes index names).
-  const counts = Array.from({ length: nComponents }, () => new Float64Array(names.length));
+  // counts[k]: category code → rows of segment k in it (sparse: a column of ids has
+  // as many categories as rows, so K dense arrays of them would be K·n).
+  const counts = Array.from({ length: nComponents }, () => new Map<number, number>());
   const totals = new Float64Array(nComponents);
   for (let i = 0; i < labels.length; i++) {
-    counts[labels[i]][codes[i]] += 1;
+    const segment = counts[labels[i]];
+    segment.set(codes[i], (segment.get(codes[i]) ?? 0) + 1);
     totals[labels[i]] += 1;
   }
-  return Array.from(counts, (segmentCounts, k) =>
-    names
-      .flatMap((category, c) =>
-        segmentCounts[c] > 0 ? [{ category, share: segmentCounts[c] / totals[k] }] : [],
-      )
-      .sort(
-        (a, b) =>
-          b.share - a.share || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
-      ),
+  return counts.map((segment, k) =>
+    Array.from(segment, ([code, count]) => ({
+      category: names[code],
+      share: count / totals[k],
+    })).sort(
+      (a, b) =>
+        b.share - a.share || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+    ),
   );
 }

@@ -60,7 +60,7 @@ export function blockCount(nSamples: number): number {
 /**
  * The E-step on block `block` alone: rows [block·BLOCK_ROWS, …). `sums`, when given,
  * are zeroed and receive this block's sums; `resp` and `rows` are full-length (n×K, n).
- * Returns the block's ℓ.
+ * `firstRow`: where `data` starts in the caller's rows, for messages. Returns the block's ℓ.
  */
 export function expectationBlock(
   data: DataMatrix,
@@ -70,6 +70,7 @@ export function expectationBlock(
   sums: ResponsibilitySums | undefined,
   rows: RowOutputs,
   scratch: Float64Array,
+  firstRow = 0,
 ): number {
   const { values, nSamples, nFeatures: d } = data;
   const K = factors.nComponents;
@@ -101,7 +102,7 @@ export function expectationBlock(
   );
   if (status[0] !== 0) {
     throw new NumericError(
-      `the density of row ${start + status[0]} is not finite under any component`,
+      `the density of row ${firstRow + start + status[0]} is not finite under any component`,
     );
   }
   return logLikelihood;

@@ -76,7 +76,16 @@ export function scoreRows(data: DataMatrix, parameters: MixtureParameters): RowS
       nSamples: count,
       nFeatures: d,
     };
-    logLikelihood += expectationBlock(block, factors, 0, null, undefined, { certainty }, scratch);
+    logLikelihood += expectationBlock(
+      block,
+      factors,
+      0,
+      null,
+      undefined,
+      { certainty },
+      scratch,
+      start,
+    );
     for (let i = 0; i < count; i++) sumLogCertainty += Math.log(certainty[i]);
   }
   return { logLikelihood, sumLogCertainty };

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
 } from './csv-scan.js';
 import { DataError } from './data-error.js';
 import { describeFsError } from './file-system.js';
+import { trackTemporary } from './write-output.js';
 import { firstInvalidUtf8 } from './utf8.js';
 
 /** Bytes read at a time: large enough that per-chunk work vanishes, small enough to stream. */
@@ -59,8 +61,12 @@ export interface OpenCsvOptions {
  * is read a chunk at a time and never held whole.
  */
 export async function openCsv(file: string, options: OpenCsvOptions = {}): Promise<CsvReader> {
-  const spool = file === '-' && options.replayable === true ? new Spool() : undefined;
-  return openBytes(file === '-' ? 'stdin' : file, file, readChunks(file, spool), spool);
+  // What cannot be read twice (stdin, a pipe such as <(…) or /dev/stdin) is copied
+  // as it is read when a second pass is wanted.
+  const source = file === '-' ? 'stdin' : file;
+  const once = file === '-' || !isRegularFile(file);
+  const spool = once && options.replayable === true ? new Spool(source) : undefined;
+  return openBytes(source, file, readChunks(file, spool), spool);
 }
 
 async function openBytes(
@@ -120,9 +126,11 @@ async function openBytes(
     source,
     path: file === '-' ? undefined : file,
     async reopen() {
-      if (file !== '-') return openCsv(file);
-      if (spool === undefined) throw new Error('reopen: standard input was not opened replayable');
-      return openBytes(source, spool.path, readChunks(spool.path, undefined), undefined);
+      if (spool !== undefined) {
+        return openBytes(source, spool.path, readChunks(spool.path, undefined), undefined);
+      }
+      if (file === '-') throw new Error('reopen: standard input was not opened replayable');
+      return openCsv(file);
     },
     header: fields,
     headerText,
@@ -181,22 +189,36 @@ async function* readChunks(file: string, spool: Spool | undefined): AsyncGenerat
   }
 }
 
+/** A regular file (not a pipe or a device); a path that cannot be stat'ed counts as one (its read says why). */
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
+}
+
 /**
- * A private temporary copy of standard input, removed when the process exits (a
- * signal handler's exit included): for a second pass over data that cannot be reread.
+ * A private temporary copy of an input that cannot be read twice (stdin, a pipe),
+ * removed when the process exits, fails or is interrupted: for the second pass.
  */
 class Spool {
   readonly path: string;
   private readonly fd: number;
 
-  constructor() {
-    const directory = mkdtempSync(join(tmpdir(), 'gmm-stdin-'));
-    this.path = join(directory, 'input.csv');
-    this.fd = openSync(this.path, 'wx', 0o600);
-    process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+  constructor(private readonly source: string) {
+    // O_EXCL and 0600: a fresh file only this user can read, never someone's link.
+    this.path = join(tmpdir(), `gmm-input-${randomBytes(8).toString('hex')}.csv`);
+    try {
+      this.fd = openSync(this.path, 'wx', 0o600);
+    } catch (error) {
+      throw this.cannotKeep(error);
+    }
+    trackTemporary(this.path);
+    process.once('exit', () => rmSync(this.path, { force: true }));
   }
 
-  /** All of standard input is in: the copy is complete. */
+  /** All of the input is in: the copy is complete. */
   close(): void {
     closeSync(this.fd);
   }
@@ -205,11 +227,15 @@ class Spool {
     try {
       writeSync(this.fd, chunk);
     } catch (error) {
-      throw new DataError(
-        `stdin: cannot keep a copy for the second pass: ${describeFsError(error)}`,
-        'save the data to a file and pass its path',
-      );
+      throw this.cannotKeep(error);
     }
+  }
+
+  private cannotKeep(error: unknown): DataError {
+    return new DataError(
+      `${this.source}: cannot keep a copy in ${tmpdir()} for the second pass: ${describeFsError(error)}`,
+      'save the data to a file and pass its path, or set TMPDIR to a disk with room',
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { DataError } from './data-error.js';
+import { DataError, quoteValue } from './data-error.js';
 import { EXACT_POWERS_OF_TEN, MAX_EXACT_DIGITS } from './parse-number.js';
 
 /**
@@ -105,6 +105,8 @@ export class CsvScanner {
   private pendingBreak = false;
 
   private paused = false;
+  /** Whether the last scan stopped because of pause(). */
+  private stoppedOnPause = false;
 
   /**
    * @param onRecord called with each record; it may be replaced between pushes, and
@@ -151,8 +153,14 @@ export class CsvScanner {
       else {
         const head = concat(this.carry, chunk.subarray(0, lineEnd + 1));
         const consumed = this.scan(head, 0, false);
+        const rest = chunk.subarray(lineEnd + 1);
+        if (this.stoppedOnPause) {
+          // Paused: everything not scanned yet waits for the next push.
+          this.carry = concat(head.subarray(consumed), rest);
+          return;
+        }
         if (consumed === head.length) from = lineEnd + 1;
-        else bytes = concat(head.subarray(consumed), chunk.subarray(lineEnd + 1));
+        else bytes = concat(head.subarray(consumed), rest);
       }
     }
     const consumed = this.scan(bytes, from, false);
@@ -179,6 +187,7 @@ export class CsvScanner {
     const special = this.special;
     const record = this.record;
     record.bytes = bytes;
+    this.stoppedOnPause = false;
     let pos = from;
     for (;;) {
       if (pos >= length) return length;
@@ -266,8 +275,9 @@ export class CsvScanner {
               pos++;
             }
             if (pos < length && bytes[pos] === QUOTE) {
+              const before = Buffer.prototype.utf8Slice.call(bytes, start, pos) as string;
               throw new DataError(
-                `${this.source}: line ${line}: a quote inside a field that does not start with one`,
+                `${this.source}: line ${line}, field ${nFields + 1}: a quote inside a field that does not start with one (after ${quoteValue(before)})`,
                 'quote the whole field and double each quote inside it ("5 ""big"" ones")',
               );
             }
@@ -324,7 +334,10 @@ export class CsvScanner {
         }
         // An empty line is skipped: nothing is emitted, but it counts as a line.
         this.commit(line, pendingBreak, recordDelimiter);
-        if (this.takePause()) return pos;
+        if (this.takePause()) {
+          this.stoppedOnPause = true;
+          return pos;
+        }
         break;
       }
     }

@@ -21,7 +21,7 @@ export class RowMatrix {
   nRows = 0;
 
   constructor(readonly nColumns: number) {
-    this.buffer = new SharedArrayBuffer(0, { maxByteLength: RowMatrix.MAX_BYTES });
+    this.buffer = reserveGrowable();
     this.view = new Float64Array(this.buffer);
   }
 
@@ -43,21 +43,34 @@ export class RowMatrix {
 
   private grow(): void {
     const needed = (this.nRows + 1) * this.nColumns * 8;
-    const next = Math.min(
-      RowMatrix.MAX_BYTES,
-      Math.max(needed, this.buffer.byteLength + RowMatrix.GROWTH_BYTES),
-    );
-    if (needed > RowMatrix.MAX_BYTES) throw new MatrixTooLargeError(this.nRows, this.nColumns);
+    const limit = this.buffer.maxByteLength;
+    const next = Math.min(limit, Math.max(needed, this.buffer.byteLength + RowMatrix.GROWTH_BYTES));
+    if (needed > limit) throw new MatrixTooLargeError(this.nRows, this.nColumns, limit);
     this.buffer.grow(next - (next % 8));
     this.view = new Float64Array(this.buffer, 0, this.buffer.byteLength / 8);
   }
 }
 
-/** The numbers of the columns read outgrow what one buffer can hold (4 GiB). */
+/**
+ * A growable buffer reserves its largest size as address space up front: 4 GiB where
+ * allowed, less under a limit on virtual memory (ulimit -v), down to 256 MiB.
+ */
+function reserveGrowable(): SharedArrayBuffer {
+  for (let maxByteLength = RowMatrix.MAX_BYTES; ; maxByteLength /= 2) {
+    try {
+      return new SharedArrayBuffer(0, { maxByteLength });
+    } catch (error) {
+      if (!(error instanceof RangeError) || maxByteLength <= 2 ** 28) throw error;
+    }
+  }
+}
+
+/** The numbers of the columns read outgrow what the buffer can hold. */
 export class MatrixTooLargeError extends Error {
   constructor(
     readonly nRows: number,
     readonly nColumns: number,
+    readonly limitBytes: number,
   ) {
     super(`more than ${nRows} rows of ${nColumns} numeric columns`);
   }
@@ -163,7 +176,7 @@ export async function readColumns(
   } catch (error) {
     if (!(error instanceof MatrixTooLargeError)) throw error;
     throw new DataError(
-      `${reader.source}: has ${error.message}: more than gmm can hold (4 GiB of numbers)`,
+      `${reader.source}: has ${error.message}: more than gmm can hold here (${error.limitBytes / 2 ** 30} GiB of numbers)`,
       plans.length > 1
         ? 'model fewer columns (name them with --cols), or fit a sample of the rows'
         : 'fit a sample of the rows',

@@ -21,6 +21,11 @@ import { describeFsError } from './file-system.js';
 /** Temporary files being written; removed if the process is interrupted. */
 const pendingTemporaries = new Set<string>();
 
+/** A temporary file of ours to remove if the run fails or is interrupted (see main's handlers). */
+export function trackTemporary(path: string): void {
+  pendingTemporaries.add(path);
+}
+
 /** Removes every temporary file still being written (on SIGINT/SIGTERM or a crash). */
 export function removePendingTemporaries(): void {
   for (const path of pendingTemporaries) {

@@ -48,6 +48,17 @@ describe('terminalProgress', () => {
     }
   });
 
+  it('clears its line when the work fails, so the error starts on a clean line', async () => {
+    const { io, written } = fakeIo(true);
+    const failing = terminalProgress(io, 'gmm fit', false).during(async (progress) => {
+      progress.rowsRead(5);
+      throw new Error('bad row');
+    });
+    await expect(failing).rejects.toThrow('bad row');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written.at(-1)).toBe('\r\u001b[K');
+  });
+
   it('says which phase a sweep is in', () => {
     expect(describeSweep({ phase: 'search', done: 3, total: 12 })).toBe('EM starts 3/12 (25%)');
     expect(describeSweep({ phase: 'refine', done: 0, total: 3 })).toBe(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +145,27 @@ describe('gmm fit in pipelines', () => {
     expect(lines[1]).toMatch(/^1,Male,19,15,39,\d,/);
     expect(result.stderr).toContain('stdin: 200 rows');
     expect(result.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('writes labels for a path that can be read only once (a pipe: /dev/stdin, <(…))', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'gmm-pipe-')), 'labels.csv');
+    const result = runShell(
+      `cat fixtures/mall_customers.csv | node bin/gmm.js fit /dev/stdin --cols income,score -k 5 --labels ${out} -q`,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const direct = runGmm([
+      'fit',
+      'fixtures/mall_customers.csv',
+      '--cols',
+      'income,score',
+      '-k',
+      '5',
+      '--labels',
+      '-',
+      '-q',
+    ]);
+    expect(readFileSync(out, 'utf8')).toBe(direct.stdout);
   });
 
   it('reads stdin without a file argument when it is piped', () => {

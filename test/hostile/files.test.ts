@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -237,6 +238,24 @@ describe('interrupted runs leave no temporary or partial file', () => {
     expect(ended.status === 130 || ended.signal === 'SIGINT').toBe(true);
     expect(listTree(out)).toEqual([]);
     expect(run.output().stdout).toBe('');
+  });
+
+  it('SIGINT while stdin is still being read (and copied for --labels): the copy is removed', async () => {
+    const temporary = join(dir, 'tmp-for-stdin');
+    mkdirSync(temporary);
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'gmm.js'), 'fit', '-', '-k', '2', '--labels', join(dir, 'never.csv')],
+      { cwd: ROOT, env: { ...process.env, TMPDIR: temporary }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    const ended = new Promise<number | null>((done) => child.on('close', (status) => done(status)));
+    child.stdin.write(lines.slice(0, 50_000).join('\n'));
+    await new Promise((done) => setTimeout(done, 500));
+    expect(readdirSync(temporary).filter((f) => f.startsWith('gmm-input-'))).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await ended).toBe(130);
+    expect(readdirSync(temporary)).toEqual([]);
+    expect(existsSync(join(dir, 'never.csv'))).toBe(false);
   });
 
   it('SIGINT while predict streams into --labels: no temporary file survives', async () => {

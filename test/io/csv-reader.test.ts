@@ -92,7 +92,7 @@ describe('openCsv', () => {
       'data.csv: line 2: text follows a closing quote inside a field',
     );
     expect((await failure('a,b\n1,2 "in" 3\n')).message).toBe(
-      'data.csv: line 2: a quote inside a field that does not start with one',
+      'data.csv: line 2, field 2: a quote inside a field that does not start with one (after "2 ")',
     );
   });
 

@@ -116,7 +116,9 @@ function scan(text: string, delimiter: string, cuts: Cuts, copy = false): Outcom
     scanner.end();
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
-    const match = /^data\.csv: line (\d+): (.*)$/.exec(error.message);
+    const match = /^data\.csv: line (\d+)(?:, field \d+)?: (.*?)(?: \(after ".*"\))?$/s.exec(
+      error.message,
+    );
     if (match === null) throw error;
     const code = MESSAGE_CODES[match[2]];
     if (code === undefined) throw error;
@@ -537,5 +539,36 @@ describe('CsvScanner numbers read on the way', () => {
     expect(scannedNumbers('x,-0,007,5.,.5,-.25,"1",1e3,+1, 2\n', ',').map((f) => f.number)).toEqual(
       [NaN, -0, 7, 5, 0.5, -0.25, NaN, NaN, NaN, NaN],
     );
+  });
+});
+
+describe('CsvScanner pause', () => {
+  it('stops after the record that asked, also when a carried record ends in the next chunk', () => {
+    for (const chunks of [
+      ['x,y\r', '\n1,2\r\n3,4\r\n'],
+      ['x,y\n1', ',2\n3,4\n'],
+      ['x,', 'y\n1,2\n3,4\n'],
+      ['x,y\n1,2\n3,4\n'],
+    ]) {
+      let header: string[] | undefined;
+      const rows: string[][] = [];
+      const scanner = new CsvScanner(SOURCE, 0x2c, (record) => {
+        header = recordFields(record);
+        scanner.pause();
+      });
+      let pushed = 0;
+      while (header === undefined) scanner.push(Buffer.from(chunks[pushed++]));
+      scanner.onRecord = (record) => rows.push(recordFields(record));
+      scanner.push(new Uint8Array(0));
+      for (const chunk of chunks.slice(pushed)) scanner.push(Buffer.from(chunk));
+      scanner.end();
+      expect({ header, rows }).toEqual({
+        header: ['x', 'y'],
+        rows: [
+          ['1', '2'],
+          ['3', '4'],
+        ],
+      });
+    }
   });
 });
