@@ -13,6 +13,7 @@ import {
   recordText,
   type ScannedRecord,
 } from './csv-scan.js';
+import { CR, LF, QUOTE } from './ascii.js';
 import { DataError } from './data-error.js';
 import { describeFsError } from './file-system.js';
 import { trackTemporary } from './write-output.js';
@@ -275,8 +276,8 @@ function firstLineEnd(bytes: Buffer): number {
   let inQuotes = false;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
-    if (byte === 0x22) inQuotes = !inQuotes;
-    else if (!inQuotes && (byte === 0x0a || byte === 0x0d)) return i;
+    if (byte === QUOTE) inQuotes = !inQuotes;
+    else if (!inQuotes && (byte === LF || byte === CR)) return i;
   }
   return -1;
 }

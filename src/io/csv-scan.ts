@@ -1,3 +1,4 @@
+import { CR, DOT, LF, MINUS, QUOTE, ZERO } from './ascii.js';
 import { DataError, quoteValue } from './data-error.js';
 import { EXACT_POWERS_OF_TEN, MAX_EXACT_DIGITS } from './parse-number.js';
 
@@ -24,13 +25,6 @@ export interface ScannedRecord {
   start: number;
   end: number;
 }
-
-const QUOTE = 0x22;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const LF = 0x0a;
-const CR = 0x0d;
 
 /** Record delimiters, discovered from the first line ending outside quotes (as csv-parse does). */
 const enum RecordDelimiter {

@@ -1,3 +1,5 @@
+import { DOT, LOWER_E, MINUS, PLUS, UPPER_E, ZERO } from './ascii.js';
+
 /** Plain decimal numbers: 42, -3.5, .5, 1e-3. No hex, no thousands separators, no units. */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -129,13 +131,6 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
   else value = mantissa / EXACT_POWERS_OF_TEN[-exponent];
   return negative ? -value : value;
 }
-
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
 
 /** The ASCII characters String.prototype.trim() removes: tab, LF, VT, FF, CR, space. */
 function isAsciiSpace(byte: number): boolean {
