@@ -1,12 +1,11 @@
 import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
 import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
-import { extractMatrix, type ExtractedMatrix, type MissingPolicy } from '../io/extract-matrix.js';
+import type { MissingPolicy } from '../io/extract-matrix.js';
 import type { CsvReader } from '../io/csv-reader.js';
-import { forEachBatch, type CsvBatch } from '../io/csv-stream.js';
+import { cellOfLine, forEachRowBatch, type RowBatch } from '../io/csv-stream.js';
 import type { ModelDocument } from '../io/model-document.js';
-import type { Table } from '../io/extract-matrix.js';
-import { applyScaler, MAX_SCALED_MAGNITUDE } from '../io/scaling.js';
+import { MAX_SCALED_MAGNITUDE, scaleInPlace } from '../io/scaling.js';
 import { listHeaders } from '../io/select-columns.js';
 import { openOutput, withSignalCleanup } from '../io/write-output.js';
 import { plural } from '../present/text.js';
@@ -36,14 +35,14 @@ export function modelColumnIndexes(
 }
 
 export interface ScoredBatch {
-  readonly batch: CsvBatch;
-  readonly extracted: ExtractedMatrix;
+  /** The rows kept, as written in the input. */
+  readonly lines: readonly string[];
   readonly memberships: Memberships;
 }
 
 /**
- * Streams the input through the model a batch at a time: the model's columns
- * extracted (missing policy as in fit), scaled with the stored scaler, and the
+ * Streams the input through the model a batch at a time: the model's columns read
+ * as numbers (missing policy as in fit), scaled with the stored scaler, and the
  * memberships computed. Memory stays at one batch. Returns the rows kept and dropped.
  */
 export async function scoreStream(
@@ -54,28 +53,16 @@ export async function scoreStream(
   onBatch: (scored: ScoredBatch) => Promise<void>,
 ): Promise<{ rows: number; dropped: number }> {
   const indexes = modelColumnIndexes(document, stream.header, stream.source);
-  let rows = 0;
-  let dropped = 0;
-  await forEachBatch(stream, async (batch) => {
-    const table = {
-      ...batch,
-      source: stream.source,
-      header: stream.header,
-      delimiter: stream.delimiter,
-    };
-    const extracted = extractMatrix(table, indexes, missing, { allowEmpty: true });
-    dropped += extracted.droppedRows;
-    rows += extracted.nSamples;
-    if (extracted.nSamples === 0) return;
+  const d = indexes.length;
+  return forEachRowBatch(stream, indexes, missing, async (batch) => {
     const data = {
-      values: applyScaler(extracted.values, extracted.nFeatures, document.scaler),
-      nSamples: extracted.nSamples,
-      nFeatures: extracted.nFeatures,
+      values: scaleInPlace(batch.values, d, document.scaler),
+      nSamples: batch.nRows,
+      nFeatures: d,
     };
-    checkScaledRows(data.values, extracted, table, indexes, document.scaler.method);
-    await onBatch({ batch, extracted, memberships: predictMemberships(data, parameters) });
+    checkScaledRows(data.values, batch, stream, indexes, document.scaler.method);
+    await onBatch({ lines: batch.lines, memberships: predictMemberships(data, parameters) });
   });
-  return { rows, dropped };
 }
 
 /**
@@ -84,18 +71,19 @@ export async function scoreStream(
  */
 function checkScaledRows(
   scaled: Float64Array,
-  extracted: ExtractedMatrix,
-  table: Table,
+  batch: RowBatch,
+  stream: CsvReader,
   indexes: readonly number[],
   method: string,
 ): void {
-  const d = extracted.nFeatures;
+  const d = indexes.length;
   for (let e = 0; e < scaled.length; e++) {
     if (Math.abs(scaled[e]) <= MAX_SCALED_MAGNITUDE) continue;
-    const r = extracted.rowIndexes[Math.floor(e / d)];
+    const row = Math.floor(e / d);
     const column = indexes[e % d];
+    const cell = cellOfLine(batch.lines[row], stream.delimiter, column);
     throw new DataError(
-      `${table.source}: line ${table.lineNumbers[r]}, ${describeColumn(table.header, column)}: ${quoteValue(table.rows[r][column])} is too far from the model's data to score (${Math.abs(scaled[e]).toPrecision(2)} in ${method}-scaled units)`,
+      `${stream.source}: line ${batch.lineNumbers[row]}, ${describeColumn(stream.header, column)}: ${quoteValue(cell)} is too far from the model's data to score (${Math.abs(scaled[e]).toPrecision(2)} in ${method}-scaled units)`,
       'check the value; the model cannot give a density this far out',
     );
   }

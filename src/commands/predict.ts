@@ -36,13 +36,7 @@ export async function runPredict(
     target,
     io.stdout,
     labelledCsvHeader(stream.headerText, K, stream.delimiter),
-    ({ batch, extracted, memberships }) =>
-      labelledCsvRows(
-        Array.from(extracted.rowIndexes, (r) => batch.lines[r]),
-        memberships,
-        K,
-        stream.delimiter,
-      ),
+    ({ lines, memberships }) => labelledCsvRows(lines, memberships, K, stream.delimiter),
   );
   if (!options.quiet) {
     writeNote(

@@ -69,11 +69,11 @@ export async function runScore(
     target,
     io.stdout,
     `${stream.headerText}${delimiter}${formatCsvRow(extraHeader, delimiter)}\n`,
-    ({ batch, extracted, memberships }) => {
+    ({ lines, memberships }) => {
       let text = '';
-      for (let i = 0; i < extracted.nSamples; i++) {
+      for (let i = 0; i < lines.length; i++) {
         const logDensity = memberships.logDensity[i] - jacobian;
-        let line = `${batch.lines[extracted.rowIndexes[i]]}${delimiter}${formatMeasurement(logDensity)}`;
+        let line = `${lines[i]}${delimiter}${formatMeasurement(logDensity)}`;
         if (threshold !== undefined) {
           const anomaly = logDensity < threshold;
           if (anomaly) flagged++;

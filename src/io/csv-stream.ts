@@ -1,40 +1,97 @@
-import { recordFields, recordText, type CsvReader } from './csv-reader.js';
+import { fieldText, recordFields, recordText, type CsvReader } from './csv-reader.js';
+import { CsvScanner, plainBytes } from './csv-scan.js';
+import { notANumberError, type MissingPolicy } from './extract-matrix.js';
+import { isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
 
-/** Rows read so far, handed over a batch at a time so memory stays flat. */
-export interface CsvBatch {
-  /** The rows' fields. */
-  readonly rows: string[][];
-  /** Each row as written in the input (quotes kept), for echoing it. */
-  readonly lines: string[];
-  /** 1-based line number of each row (where the record ends). */
-  readonly lineNumbers: number[];
+/** Rows read so far, with the model's columns as numbers, handed over a batch at a time. */
+export interface RowBatch {
+  /** nRows×d: the chosen columns of the rows kept, original units. */
+  readonly values: Float64Array;
+  readonly nRows: number;
+  /** Each row kept as written in the input (quotes kept), for echoing it. */
+  readonly lines: readonly string[];
+  /** 1-based line number of each row kept (where the record ends). */
+  readonly lineNumbers: readonly number[];
 }
 
 /** Rows handed over together: a small input is checked whole before anything is written. */
 export const BATCH_ROWS = 4096;
 
 /**
- * Reads every row of a CSV as text, a batch (at least BATCH_ROWS rows, or the rest)
- * at a time: `onBatch` is awaited before more is read, so a slow consumer holds the
- * reading back.
+ * Streams the rows of a CSV through `onBatch` (awaited before more is read, so a slow
+ * consumer holds the reading back), a batch of at least BATCH_ROWS rows (or the rest)
+ * at a time, with columns `columnIndexes` read as numbers straight from the bytes. A
+ * cell that is not a number is an error naming line, column and value; a missing one
+ * too unless the policy is "drop", which leaves its row out (the rest of that row is
+ * not looked at). Returns the rows kept and dropped.
  */
-export async function forEachBatch(
+export async function forEachRowBatch(
   reader: CsvReader,
-  onBatch: (batch: CsvBatch) => Promise<void>,
-): Promise<void> {
-  let batch: CsvBatch = { rows: [], lines: [], lineNumbers: [] };
+  columnIndexes: readonly number[],
+  missing: MissingPolicy,
+  onBatch: (batch: RowBatch) => Promise<void>,
+): Promise<{ rows: number; dropped: number }> {
+  const d = columnIndexes.length;
+  let values = new Float64Array(BATCH_ROWS * d);
+  let lines: string[] = [];
+  let lineNumbers: number[] = [];
+  let rows = 0;
+  let dropped = 0;
+  const flush = async () => {
+    const nRows = lines.length;
+    if (nRows === 0) return;
+    const batch = { values: values.subarray(0, nRows * d), nRows, lines, lineNumbers };
+    rows += nRows;
+    values = new Float64Array(BATCH_ROWS * d);
+    lines = [];
+    lineNumbers = [];
+    await onBatch(batch);
+  };
   await reader.readRows(
     (record) => {
-      batch.rows.push(recordFields(record));
-      batch.lines.push(recordText(record));
-      batch.lineNumbers.push(record.line);
+      const row = lines.length;
+      if ((row + 1) * d > values.length) {
+        const wider = new Float64Array(values.length * 2);
+        wider.set(values);
+        values = wider;
+      }
+      for (let j = 0; j < d; j++) {
+        const field = columnIndexes[j];
+        let value = record.numbers[field];
+        if (value !== value && record.quoted[field] === 0) {
+          value = parseNumberBytes(record.bytes, record.starts[field], record.ends[field]);
+        }
+        if (value !== value) {
+          const cell = fieldText(record, field);
+          value = parseNumberCell(cell);
+          if (value !== value) {
+            if (missing === 'drop' && isMissingCell(cell)) {
+              dropped++;
+              return;
+            }
+            throw notANumberError(reader.source, record.line, reader.header, field, cell);
+          }
+        }
+        values[row * d + j] = value;
+      }
+      lines.push(recordText(record));
+      lineNumbers.push(record.line);
     },
     async () => {
-      if (batch.rows.length < BATCH_ROWS) return;
-      const full = batch;
-      batch = { rows: [], lines: [], lineNumbers: [] };
-      await onBatch(full);
+      if (lines.length >= BATCH_ROWS) await flush();
     },
   );
-  if (batch.rows.length > 0) await onBatch(batch);
+  await flush();
+  return { rows, dropped };
+}
+
+/** Field `field` of a line as written in a CSV with `delimiter` (for a message about it). */
+export function cellOfLine(line: string, delimiter: string, field: number): string {
+  let cell = '';
+  const scanner = new CsvScanner('', delimiter.charCodeAt(0), (record) => {
+    cell = recordFields(record)[field] ?? '';
+  });
+  scanner.push(plainBytes(Buffer.from(line)));
+  scanner.end();
+  return cell;
 }

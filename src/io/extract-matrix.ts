@@ -1,83 +1,22 @@
 import { DataError, describeColumn, quoteValue } from './data-error.js';
-import { explainNotANumber, isMissingCell, parseNumberCell } from './parse-number.js';
+import { explainNotANumber } from './parse-number.js';
 import type { CellRef, ColumnTable } from './read-columns.js';
-
-/** Rows of a CSV held as text: a batch of a stream (predict, score). */
-export interface Table {
-  readonly source: string;
-  readonly header: string[];
-  readonly rows: string[][];
-  /** 1-based line number of each row in the file (where the record ends). */
-  readonly lineNumbers: ArrayLike<number>;
-  readonly delimiter: string;
-}
 
 export type MissingPolicy = 'error' | 'drop';
 
-export interface ExtractedMatrix {
-  /** n×d row-major values of the selected columns, original units. */
-  readonly values: Float64Array;
-  readonly nSamples: number;
-  readonly nFeatures: number;
-  /** n: the table row each matrix row came from. */
-  readonly rowIndexes: Int32Array;
-  /** Rows left out under --missing drop. */
-  readonly droppedRows: number;
-}
-
-/**
- * Copies the selected columns into a flat Float64Array. A cell that is not a number
- * is an error naming line, column and value; a missing cell is one too unless the
- * policy is "drop", which leaves its row out. Keeping no row is an error unless
- * `allowEmpty` (a batch of a stream may be all dropped).
- */
-export function extractMatrix(
-  table: Table,
-  columnIndexes: readonly number[],
-  missing: MissingPolicy,
-  { allowEmpty = false }: { allowEmpty?: boolean } = {},
-): ExtractedMatrix {
-  const d = columnIndexes.length;
-  const values = new Float64Array(table.rows.length * d);
-  const rowIndexes = new Int32Array(table.rows.length);
-  let n = 0;
-  let droppedRows = 0;
-  for (let r = 0; r < table.rows.length; r++) {
-    const row = table.rows[r];
-    let keep = true;
-    for (let j = 0; j < d; j++) {
-      const cell = row[columnIndexes[j]];
-      const value = parseNumberCell(cell);
-      if (!Number.isNaN(value)) {
-        values[n * d + j] = value;
-        continue;
-      }
-      if (missing === 'drop' && isMissingCell(cell)) {
-        keep = false;
-        break;
-      }
-      const { reason, hint } = explainNotANumber(cell);
-      throw new DataError(
-        `${table.source}: line ${table.lineNumbers[r]}, ${describeColumn(table.header, columnIndexes[j])}: ${quoteValue(cell)} ${reason}`,
-        hint,
-      );
-    }
-    if (keep) rowIndexes[n++] = r;
-    else droppedRows++;
-  }
-  if (n === 0 && !allowEmpty) {
-    throw new DataError(
-      `${table.source}: no rows are left after dropping the ${droppedRows} with a missing value`,
-      'fill in the missing values, or choose other columns with --cols',
-    );
-  }
-  return {
-    values: values.slice(0, n * d),
-    nSamples: n,
-    nFeatures: d,
-    rowIndexes: rowIndexes.slice(0, n),
-    droppedRows,
-  };
+/** The error for a cell of a modelled column that is not a number (or is missing, unless dropped). */
+export function notANumberError(
+  source: string,
+  line: number,
+  header: readonly string[],
+  column: number,
+  cell: string,
+): DataError {
+  const { reason, hint } = explainNotANumber(cell);
+  return new DataError(
+    `${source}: line ${line}, ${describeColumn(header, column)}: ${quoteValue(cell)} ${reason}`,
+    hint,
+  );
 }
 
 /** Rows left out of a whole-file extraction (--missing drop). */
@@ -88,10 +27,10 @@ export interface DroppedRows {
 }
 
 /**
- * extractMatrix's rules for columns read whole (readColumns), with its messages: the
- * first cell that is not a number (or, unless the policy is "drop", is missing) in
- * file order, left to right, is the error; otherwise the rows with a missing value
- * are the ones dropped.
+ * The missing-value rules for columns read whole (readColumns): the first cell that
+ * is not a number (or, unless the policy is "drop", is missing) in file order, left
+ * to right, is the error; otherwise the rows with a missing value are the ones
+ * dropped. (forEachRowBatch applies the same rules a row at a time.)
  */
 export function findDroppedRows(
   table: ColumnTable,
@@ -109,11 +48,7 @@ export function findDroppedRows(
     }
   }
   if (bad !== undefined) {
-    const { reason, hint } = explainNotANumber(bad.cell.value);
-    throw new DataError(
-      `${table.source}: line ${bad.cell.line}, ${describeColumn(table.header, bad.index)}: ${quoteValue(bad.cell.value)} ${reason}`,
-      hint,
-    );
+    throw notANumberError(table.source, bad.cell.line, table.header, bad.index, bad.cell.value);
   }
   if (!columnIndexes.some((index) => table.columns.get(index)!.nMissing > 0)) {
     return { dropped: undefined, droppedRows: 0 };
