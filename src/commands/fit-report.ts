@@ -93,7 +93,8 @@ export function checkSingleStdout(entries: Record<string, string | undefined>): 
  * model JSON and scatter, plus any extra files. Everything but the labelled CSV is
  * computed before anything is written; the labelled CSV is streamed (the input read
  * again) to a temporary file renamed into place with the others, so a failure leaves
- * no files.
+ * no files. `beforeSummary` shows what a command prints ahead of the summary (select-k's
+ * table), once every file is written.
  */
 export async function reportFit(
   command: string,
@@ -104,6 +105,7 @@ export async function reportFit(
   paths: FitOutputPaths,
   extras: readonly ExtraOutput[],
   io: CommandIo,
+  beforeSummary?: () => void,
 ): Promise<void> {
   const rows = classifyRows(prepared.data, scored.fit.parameters);
   if (!scored.fit.converged) {
@@ -152,6 +154,7 @@ export async function reportFit(
       throw error;
     }
   });
+  beforeSummary?.();
   for (const { content } of contents.filter((c) => c.path === '-')) {
     io.stdout.write(forStream(io.stdout, content));
   }

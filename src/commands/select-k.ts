@@ -89,7 +89,9 @@ export async function runSelectK(
     (output) => output.path === '-',
   );
   const tableStream = toStdout ? io.stderr : io.stdout;
-  tableStream.write(renderSelection(report, options.format, chalkFor(tableStream, io.env)));
+  // The table is shown once every file is written: a failed run shows only its error.
+  const showTable = () =>
+    tableStream.write(renderSelection(report, options.format, chalkFor(tableStream, io.env)));
   if (fit) {
     await reportFit(
       'select-k',
@@ -100,12 +102,14 @@ export async function runSelectK(
       fitPaths,
       extras,
       io,
+      showTable,
     );
     return;
   }
   const files = extras.filter((e) => e.path !== '-');
   if (options.outDir !== undefined && files.length > 0) ensureDirectory(options.outDir);
   await writeFilesAtomically(files);
+  showTable();
   for (const extra of extras.filter((e) => e.path === '-')) io.stdout.write(extra.content);
 }
 
