@@ -5,8 +5,6 @@ import type { CommandIo } from './terminal.js';
 const REDRAW_MS = 100;
 
 export interface TerminalProgress {
-  /** Shows `status` after the label, with the time since the start; `force` redraws now. */
-  update(status: string, force?: boolean): void;
   /** Rows read so far. */
   rowsRead(rows: number): void;
   /** EM starts done, and the start being refined on all rows (its iteration and ℓ). */
@@ -26,6 +24,7 @@ export function terminalProgress(io: CommandIo, label: string, quiet: boolean): 
   const started = Date.now();
   let lastDraw = 0;
   let drawn = false;
+  /** Shows `status` after the label, with the time since the start; `force` redraws now. */
   const update = (status: string, force = false) => {
     if (off) return;
     const now = Date.now();
@@ -36,7 +35,6 @@ export function terminalProgress(io: CommandIo, label: string, quiet: boolean): 
     io.stderr.write(`\r${label}: ${status} · ${seconds} s\u001b[K`);
   };
   const display: TerminalProgress = {
-    update,
     // The text is made only when it will be drawn (toLocaleString loads ICU: ~25 ms).
     rowsRead(rows) {
       if (!off) update(`${rows.toLocaleString('en-US')} rows read`);

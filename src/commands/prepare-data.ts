@@ -67,8 +67,7 @@ export async function prepareData(
 ): Promise<PreparedData> {
   const reader = await openCsv(file, { replayable });
   const { header } = reader;
-  const named =
-    options.cols === undefined ? undefined : resolveColumns(options.cols, reader.header);
+  const named = options.cols === undefined ? undefined : resolveColumns(options.cols, header);
   if (named !== undefined) checkDistinctNames(named, header);
   const profileColumns =
     options.profile === undefined ? [] : resolveColumns(options.profile, header);
@@ -113,7 +112,9 @@ export async function prepareData(
     );
   }
   // Profiles first: taking the model's columns uses up the table's numbers.
-  const profiles = profileColumns.map((column) => profileData(table, column, extracted.dropped));
+  const profiles = profileColumns.map((column) =>
+    profileData(table, column, extracted.dropped, nSamples),
+  );
   const values = takeColumns(table, indexes, extracted);
   const summaries = summarizeColumns(values, nSamples, nFeatures);
   const scaler = fitScaler(
@@ -172,16 +173,20 @@ function profileData(
   table: ColumnTable,
   column: SelectedColumn,
   dropped: Uint8Array | undefined,
+  nKept: number,
 ): ProfileData {
   const data = table.columns.get(column.index)!;
-  const kept: number[] = [];
-  for (let r = 0; r < table.nRows; r++) if (dropped === undefined || dropped[r] === 0) kept.push(r);
-  if (isNumericColumn(data)) {
-    const values = Float64Array.from(kept, (r) => table.matrix.get(r, data.slot!));
-    return { kind: 'numeric', column, values };
+  const numeric = isNumericColumn(data);
+  const values = new Float64Array(numeric ? nKept : 0);
+  const codes = new Int32Array(numeric ? 0 : nKept);
+  for (let r = 0, i = 0; r < table.nRows; r++) {
+    if (dropped !== undefined && dropped[r] === 1) continue;
+    if (numeric) values[i++] = table.matrix.get(r, data.slot!);
+    else codes[i++] = data.categories!.codes[r];
   }
-  const { names, codes } = data.categories!;
-  return { kind: 'categorical', column, names, codes: Int32Array.from(kept, (r) => codes[r]) };
+  return numeric
+    ? { kind: 'numeric', column, values }
+    : { kind: 'categorical', column, names: data.categories!.names, codes };
 }
 
 /** Every stride-th row (at most MAX_PLOTTED_POINTS), copied before the matrix is scaled in place. */

@@ -59,18 +59,20 @@ export type StartRunner = (
  * Starts done of `total`; a runner that refines a start on all rows also says, after
  * each of its E-steps, which iteration the running start is at and its ℓ.
  */
-export type StartProgress = (
-  done: number,
-  total: number,
-  running?: { readonly iteration: number; readonly logLikelihood: number },
-) => void;
+export type StartProgress = (done: number, total: number, running?: RunningStart) => void;
+
+/** The start being refined on all rows: the E-steps it has done, and its ℓ after the last. */
+export interface RunningStart {
+  readonly iteration: number;
+  readonly logLikelihood: number;
+}
 
 /** Where a sweep is: searching (all starts, on a subsample when large) or refining on all rows. */
 export interface SweepProgress {
   readonly phase: 'search' | 'refine';
   readonly done: number;
   readonly total: number;
-  readonly running?: { readonly iteration: number; readonly logLikelihood: number };
+  readonly running?: RunningStart;
 }
 
 /** The runner that runs every start here, one after another. */

@@ -78,23 +78,20 @@ async function openBytes(
 ): Promise<CsvReader> {
   const checker = new ByteChecker(source);
   // The header line decides the delimiter: read until it is complete.
-  const head: Buffer[] = [];
-  let headBytes = 0;
+  let headBuffer = Buffer.alloc(0);
+  let lineEnd = -1;
   let atEnd = false;
-  for (;;) {
+  while (lineEnd === -1) {
     const next = await chunks.next();
     if (next.done) {
       atEnd = true;
       break;
     }
-    // A copy: the reader reuses its buffers.
-    const chunk = Buffer.from(headBytes === 0 ? dropByteOrderMark(next.value) : next.value);
-    head.push(chunk);
-    headBytes += chunk.length;
-    if (firstLineEnd(Buffer.concat(head)) !== -1) break;
+    // Copied: the reader reuses its buffers.
+    const chunk = headBuffer.length === 0 ? dropByteOrderMark(next.value) : next.value;
+    headBuffer = Buffer.concat([headBuffer, chunk]);
+    lineEnd = firstLineEnd(headBuffer);
   }
-  const headBuffer = Buffer.concat(head);
-  const lineEnd = firstLineEnd(headBuffer);
   const delimiter = detectDelimiter(
     headBuffer.toString('utf8', 0, lineEnd === -1 ? headBuffer.length : lineEnd),
   );

@@ -36,17 +36,18 @@ const enum RecordDelimiter {
 
 /** A field's value as text: UTF-8 decoded, doubled quotes undone in a quoted field. */
 export function fieldText(record: ScannedRecord, field: number): string {
-  const text = Buffer.prototype.utf8Slice.call(
-    record.bytes,
-    record.starts[field],
-    record.ends[field],
-  ) as string;
+  const text = utf8(record.bytes, record.starts[field], record.ends[field]);
   return record.quoted[field] === 1 ? text.replaceAll('""', '"') : text;
+}
+
+/** Bytes [start, end) decoded as UTF-8, without a Buffer view (see EMPTY). */
+function utf8(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.prototype.utf8Slice.call(bytes, start, end) as string;
 }
 
 /** The record's line(s) as written: its fields with their quotes and delimiters. */
 export function recordText(record: ScannedRecord): string {
-  return Buffer.prototype.utf8Slice.call(record.bytes, record.start, record.end) as string;
+  return utf8(record.bytes, record.start, record.end);
 }
 
 /** Every field of a record as text. */
@@ -98,17 +99,15 @@ export class CsvScanner {
   private line = 1;
   private pendingBreak = false;
 
+  /** Set by pause(): the scan stops after the record being handed over. */
   private paused = false;
-  /** Whether the last scan stopped because of pause(). */
-  private stoppedOnPause = false;
+  /** 1 for the bytes that end an unquoted run: the delimiter, \r, \n and the quote. */
+  private readonly special = new Uint8Array(256);
 
   /**
    * @param onRecord called with each record; it may be replaced between pushes, and
    *   may call `pause()` to stop the scan after the record it was given.
    */
-  /** 1 for the bytes that end an unquoted run: the delimiter, \r, \n and the quote. */
-  private readonly special = new Uint8Array(256);
-
   constructor(
     private readonly source: string,
     private readonly delimiter: number,
@@ -148,8 +147,9 @@ export class CsvScanner {
         const head = concat(this.carry, chunk.subarray(0, lineEnd + 1));
         const consumed = this.scan(head, 0, false);
         const rest = chunk.subarray(lineEnd + 1);
-        if (this.stoppedOnPause) {
+        if (this.paused) {
           // Paused: everything not scanned yet waits for the next push.
+          this.paused = false;
           this.carry = concat(head.subarray(consumed), rest);
           return;
         }
@@ -158,6 +158,7 @@ export class CsvScanner {
       }
     }
     const consumed = this.scan(bytes, from, false);
+    this.paused = false;
     // A copy: the caller may reuse its chunk (Buffer.slice would be a view of it).
     this.carry =
       consumed === bytes.length ? EMPTY : Uint8Array.prototype.slice.call(bytes, consumed);
@@ -166,6 +167,7 @@ export class CsvScanner {
   /** The input has ended: the last record (if any) is handed over. */
   end(): void {
     this.scan(this.carry, 0, true);
+    this.paused = false;
     this.carry = EMPTY;
   }
 
@@ -181,7 +183,6 @@ export class CsvScanner {
     const special = this.special;
     const record = this.record;
     record.bytes = bytes;
-    this.stoppedOnPause = false;
     let pos = from;
     for (;;) {
       if (pos >= length) return length;
@@ -269,7 +270,7 @@ export class CsvScanner {
               pos++;
             }
             if (pos < length && bytes[pos] === QUOTE) {
-              const before = Buffer.prototype.utf8Slice.call(bytes, start, pos) as string;
+              const before = utf8(bytes, start, pos);
               throw new DataError(
                 `${this.source}: line ${line}, field ${nFields + 1}: a quote inside a field that does not start with one (after ${quoteValue(before)})`,
                 'quote the whole field and double each quote inside it ("5 ""big"" ones")',
@@ -328,10 +329,7 @@ export class CsvScanner {
         }
         // An empty line is skipped: nothing is emitted, but it counts as a line.
         this.commit(line, pendingBreak, recordDelimiter);
-        if (this.takePause()) {
-          this.stoppedOnPause = true;
-          return pos;
-        }
+        if (this.paused) return pos;
         break;
       }
     }
@@ -344,13 +342,6 @@ export class CsvScanner {
     record.start = start;
     record.end = end;
     this.onRecord(record);
-  }
-
-  /** After emit: whether the record's callback asked to stop here. */
-  private takePause(): boolean {
-    const paused = this.paused;
-    this.paused = false;
-    return paused;
   }
 
   private commit(line: number, pendingBreak: boolean, recordDelimiter: RecordDelimiter): void {
@@ -368,14 +359,10 @@ export class CsvScanner {
   ): void {
     const record = this.record;
     if (field === record.starts.length) {
-      record.starts = grow(record.starts);
-      record.ends = grow(record.ends);
-      const numbers = new Float64Array(record.numbers.length * 2);
-      numbers.set(record.numbers);
-      record.numbers = numbers;
-      const wider = new Uint8Array(record.quoted.length * 2);
-      wider.set(record.quoted);
-      record.quoted = wider;
+      record.starts = doubled(record.starts);
+      record.ends = doubled(record.ends);
+      record.numbers = doubled(record.numbers);
+      record.quoted = doubled(record.quoted);
     }
     record.starts[field] = start;
     record.ends[field] = end;
@@ -438,8 +425,9 @@ function closingQuoteFollower(
   return terminator > 0 ? 1 : INVALID;
 }
 
-function grow(array: Int32Array): Int32Array {
-  const wider = new Int32Array(array.length * 2);
+/** A copy of `array` in one twice as long. */
+export function doubled<T extends Int32Array | Uint8Array | Float64Array>(array: T): T {
+  const wider = new (array.constructor as new (length: number) => T)(array.length * 2);
   wider.set(array);
   return wider;
 }

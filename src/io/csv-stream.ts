@@ -1,11 +1,11 @@
 import { fieldText, recordFields, recordText, type CsvReader } from './csv-reader.js';
-import { CsvScanner, plainBytes } from './csv-scan.js';
+import { CsvScanner, doubled, plainBytes } from './csv-scan.js';
 import { notANumberError, type MissingPolicy } from './extract-matrix.js';
 import { isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
 
 /** Rows read so far, with the model's columns as numbers, handed over a batch at a time. */
 export interface RowBatch {
-  /** nRows×d: the chosen columns of the rows kept, original units. */
+  /** nRows×d: the chosen columns of the rows kept, original units (reused after onBatch). */
   readonly values: Float64Array;
   readonly nRows: number;
   /** Each row kept as written in the input (quotes kept), for echoing it. */
@@ -42,19 +42,15 @@ export async function forEachRowBatch(
     if (nRows === 0) return;
     const batch = { values: values.subarray(0, nRows * d), nRows, lines, lineNumbers };
     rows += nRows;
-    values = new Float64Array(BATCH_ROWS * d);
     lines = [];
     lineNumbers = [];
+    // `values` is filled again once onBatch is done with it (fresh memory is slow here).
     await onBatch(batch);
   };
   await reader.readRows(
     (record) => {
       const row = lines.length;
-      if ((row + 1) * d > values.length) {
-        const wider = new Float64Array(values.length * 2);
-        wider.set(values);
-        values = wider;
-      }
+      if ((row + 1) * d > values.length) values = doubled(values);
       for (let j = 0; j < d; j++) {
         const field = columnIndexes[j];
         let value = record.numbers[field];

@@ -1,4 +1,5 @@
 import { fieldText, type CsvReader, type ScannedRecord } from './csv-reader.js';
+import { doubled } from './csv-scan.js';
 import { DataError } from './data-error.js';
 import { isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
 
@@ -260,11 +261,7 @@ class ColumnState {
       codes.set(text, code);
       this.categoryNames.push(text);
     }
-    if (row === this.codes.length) {
-      const wider = new Int32Array(this.codes.length * 2);
-      wider.set(this.codes);
-      this.codes = wider;
-    }
+    if (row === this.codes.length) this.codes = doubled(this.codes);
     this.codes[row] = code;
   }
 
