@@ -3,7 +3,7 @@
 // with the engine's own Random, returned as a row-major Float64Array and/or
 // written to CSV / raw little-endian float64 files.
 //
-//   node bench/generate.mjs <rows> <cols> [--components K] [--seed S] [--csv path] [--raw path]
+//   node bench/generate.mjs <rows> <cols> [--components K] [--seed S] [--spread s] [--csv path] [--raw path]
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,12 +30,13 @@ export function benchDataDir() {
  *   weights   ∝ K, K−1, …, 1
  *   means     s · N(0, I) per component, s = 2·√(5/d) for d ≥ 5 (2 below): the
  *             components overlap about as much for any d, so responsibilities are
- *             not all 0/1 and no kernel can skip most of the (i, k) pairs
+ *             not all 0/1 and no kernel can skip most of the (i, k) pairs; or s =
+ *             `meanSpread` (e.g. 8: well-separated blobs)
  *   Σₖ = Lₖ Lₖᵀ, Lₖ lower triangular: diagonal U(0.5, 1.5), below it 0.3 · N(0, 1)
  * Returns { nComponents, nFeatures, weights (K), means (K×d), covariances (K×d×d),
  *           choleskyFactors (K×d×d, the Lₖ) }.
  */
-export function knownMixture(nFeatures, nComponents, seed = 1) {
+export function knownMixture(nFeatures, nComponents, seed = 1, meanSpread = undefined) {
   const d = nFeatures;
   const K = nComponents;
   const random = new Random(seed, 0x6d6978, d, K);
@@ -44,7 +45,7 @@ export function knownMixture(nFeatures, nComponents, seed = 1) {
   for (let k = 0; k < K; k++) total += K - k;
   for (let k = 0; k < K; k++) weights[k] = (K - k) / total;
   const means = new Float64Array(K * d);
-  const spread = 2 * Math.sqrt(5 / Math.max(d, 5));
+  const spread = meanSpread ?? 2 * Math.sqrt(5 / Math.max(d, 5));
   for (let e = 0; e < K * d; e++) means[e] = spread * random.nextNormal();
   const choleskyFactors = new Float64Array(K * d * d);
   const covariances = new Float64Array(K * d * d);
@@ -159,9 +160,10 @@ export function writeCsv(path, mixture, nSamples, seed = 1) {
  * when present with the size recorded when it was written, else (re)generated.
  * Returns { path, bytes, reused, seconds }.
  */
-export function ensureCsv(nSamples, nFeatures, nComponents = 8, seed = 1) {
+export function ensureCsv(nSamples, nFeatures, nComponents = 8, seed = 1, meanSpread = undefined) {
   const dir = benchDataDir();
-  const base = `mixture-v${GENERATOR_VERSION}-n${nSamples}-d${nFeatures}-k${nComponents}-s${seed}`;
+  const spreadPart = meanSpread === undefined ? '' : `-m${meanSpread}`;
+  const base = `mixture-v${GENERATOR_VERSION}-n${nSamples}-d${nFeatures}-k${nComponents}-s${seed}${spreadPart}`;
   const path = join(dir, `${base}.csv`);
   const meta = join(dir, `${base}.json`);
   if (existsSync(path) && existsSync(meta)) {
@@ -176,7 +178,7 @@ export function ensureCsv(nSamples, nFeatures, nComponents = 8, seed = 1) {
     }
   }
   const started = performance.now();
-  writeCsv(path, knownMixture(nFeatures, nComponents, seed), nSamples, seed);
+  writeCsv(path, knownMixture(nFeatures, nComponents, seed, meanSpread), nSamples, seed);
   const bytes = statSync(path).size;
   writeFileSync(
     meta,
@@ -185,7 +187,7 @@ export function ensureCsv(nSamples, nFeatures, nComponents = 8, seed = 1) {
   return { path, bytes, reused: false, seconds: (performance.now() - started) / 1000 };
 }
 
-// Command line: node bench/generate.mjs <rows> <cols> [--components K] [--seed S] [--csv path] [--raw path]
+// Command line: node bench/generate.mjs <rows> <cols> [--components K] [--seed S] [--spread s] [--csv path] [--raw path]
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const option = (name, fallback) => {
@@ -196,19 +198,26 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const cols = Number(args[1]);
   if (!(rows > 0) || !(cols > 0)) {
     console.error(
-      'usage: node bench/generate.mjs <rows> <cols> [--components K] [--seed S] [--csv path] [--raw path]',
+      'usage: node bench/generate.mjs <rows> <cols> [--components K] [--seed S] [--spread s] [--csv path] [--raw path]',
     );
     process.exit(2);
   }
   const K = Number(option('--components', 8));
   const seed = Number(option('--seed', 1));
-  const mixture = knownMixture(cols, K, seed);
+  const spread = option('--spread', undefined);
+  const mixture = knownMixture(cols, K, seed, spread === undefined ? undefined : Number(spread));
   const csv = option('--csv', undefined);
   const raw = option('--raw', undefined);
   if (csv) writeCsv(csv, mixture, rows, seed);
   if (raw) writeRaw(raw, sampleMixture(mixture, rows, seed));
   if (!csv && !raw) {
-    const { path, bytes, reused } = ensureCsv(rows, cols, K, seed);
+    const { path, bytes, reused } = ensureCsv(
+      rows,
+      cols,
+      K,
+      seed,
+      spread === undefined ? undefined : Number(spread),
+    );
     console.log(`${path} (${(bytes / 1e6).toFixed(1)} MB${reused ? ', reused' : ''})`);
   }
 }

@@ -80,6 +80,16 @@ export function parsePositiveInteger(text: string): number {
   return value;
 }
 
+/** `auto`, or a whole number of 1 or more. */
+export function parseStartCount(text: string): number | 'auto' {
+  if (text.trim() === 'auto') return 'auto';
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError('give auto or a whole number of 1 or more.');
+  }
+  return value;
+}
+
 export function parseSeed(text: string): number {
   const value = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) {

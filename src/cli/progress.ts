@@ -57,13 +57,18 @@ export function terminalProgress(io: CommandIo, label: string, quiet: boolean): 
   return display;
 }
 
-/** "EM starts 12/30 (40%)", or "refining on all rows 1/3 · iteration 14 · ℓ −1.2345678e+7". */
-export function describeSweep({ phase, done, total, running }: SweepProgress): string {
-  const counted = `${done}/${total} (${Math.floor((100 * done) / total)}%)`;
-  if (phase === 'search') return `EM starts ${counted}`;
-  const detail =
-    running === undefined
-      ? ''
-      : ` · iteration ${running.iteration} · ℓ ${running.logLikelihood.toPrecision(8)}`;
-  return `refining the best starts on all rows ${counted}${detail}`;
+/**
+ * "model 3/10 · K=5 full: start 120/300", or "refining on all rows 2/30 · K=5 full ·
+ * iteration 14 · ℓ −1.2345678e+7".
+ */
+export function describeSweep(progress: SweepProgress): string {
+  const { done, total } = progress;
+  const model = (task: { nComponents: number; covarianceType: string }) =>
+    `K=${task.nComponents} ${task.covarianceType}`;
+  if (progress.phase === 'search') {
+    const counted = `model ${Math.min(done + 1, total)}/${total}`;
+    if (progress.task === undefined || progress.starts === undefined) return `searching ${counted}`;
+    return `searching ${counted} · ${model(progress.task)}: start ${progress.starts.done}/${progress.starts.total}`;
+  }
+  return `refining on all rows ${done}/${total} done · ${model(progress.task)} · iteration ${progress.iteration} · ℓ ${progress.logLikelihood.toPrecision(8)}`;
 }

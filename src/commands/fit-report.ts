@@ -302,7 +302,8 @@ function buildModelDocument(
       nDropped: droppedRows,
       iterations: fit.iterations,
       converged: fit.converged,
-      nInit: options.nInit,
+      nInit: fit.starts.length,
+      splitMergeMoves: fit.moves,
       bestStart: fit.bestStart + 1,
       init: options.init,
       seed: options.seed,
@@ -378,6 +379,7 @@ function buildSummary(
     iterations: model.fit.iterations,
     converged: model.fit.converged,
     nInit: model.fit.nInit,
+    splitMergeMoves: model.fit.splitMergeMoves,
     selection:
       selection === undefined || sameStructure === undefined
         ? undefined

@@ -6,7 +6,7 @@ import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js
 import { DataError } from '../io/data-error.js';
 import { inputPath } from '../io/file-system.js';
 import { checkOutputPaths } from '../io/write-output.js';
-import { startRunnerWithThreads } from '../parallel/start-pool.js';
+import { sweepRunnerWithThreads } from '../parallel/search-pool.js';
 import { preloadRenderer } from '../present/render-svg.js';
 import {
   checkSingleStdout,
@@ -65,7 +65,7 @@ async function chooseModel(
       candidates,
       [options.covariance],
       options,
-      startRunnerWithThreads(options.threads),
+      sweepRunnerWithThreads(options.threads),
       progress.sweep,
     ),
   );

@@ -6,7 +6,7 @@ import { bestCell, sweepModels, type Criterion, type SweepCell } from '../engine
 import { MCLUST_NAMES, type CovarianceType } from '../engine/types.js';
 import { inputPath } from '../io/file-system.js';
 import { checkOutputPaths, ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
-import { startRunnerWithThreads } from '../parallel/start-pool.js';
+import { sweepRunnerWithThreads } from '../parallel/search-pool.js';
 import { criterionPlotSpec } from '../present/criterion-plot-spec.js';
 import { preloadRenderer, renderSvg } from '../present/render-svg.js';
 import { renderSelection, type SelectionReport } from '../present/selection.js';
@@ -71,8 +71,9 @@ export async function runSelectK(
       candidates,
       options.covariance,
       options,
-      startRunnerWithThreads(options.threads),
+      sweepRunnerWithThreads(options.threads),
       progress.sweep,
+      options.criterion,
     ),
   );
   const best = bestCell(cells, options.criterion);
@@ -125,7 +126,6 @@ function selectionReport(
     nSamples: prepared.data.nSamples,
     columns: prepared.columns.map((c) => c.name),
     criterion: options.criterion,
-    nInit: options.nInit,
     componentCounts,
     covarianceTypes: options.covariance,
     cells: cells.map((cell) => {
@@ -141,6 +141,8 @@ function selectionReport(
         icl: criteria?.icl ?? null,
         iterations: cell.result?.fit.iterations ?? null,
         converged: cell.result?.fit.converged ?? null,
+        starts: cell.result?.fit.starts.length ?? null,
+        stoppedEarly: cell.stoppedEarly,
         failure: cell.failure ?? null,
       };
     }),
@@ -161,7 +163,7 @@ function plotInput(report: SelectionReport) {
   const bestValue = best[report.criterion]!;
   return {
     title: `${basename(report.source)}: ${name} by number of segments`,
-    subtitle: `${report.columns.join(', ')} · lower is better (mclust plots the negative) · best of ${report.nInit} starts per point`,
+    subtitle: `${report.columns.join(', ')} · lower is better (mclust plots the negative) · best of the search per point`,
     yTitle: `${name} (lower is better)`,
     structures: report.covarianceTypes,
     points,

@@ -10,7 +10,7 @@ export interface ModelOptions {
   readonly components: ComponentsSpec;
   readonly scale: ScaleMethod;
   readonly init: InitMethod;
-  readonly nInit: number;
+  readonly nInit: number | 'auto';
   readonly maxIter: number;
   readonly tol: number;
   readonly regCovar: number;

@@ -1,11 +1,12 @@
-import { columnVariances, findCollapse } from './collapse.js';
+import { hasConverged, rateFromGains } from './convergence.js';
+import { findDegeneracy } from './degeneracy.js';
 import { createResponsibilitySums, expectationStep, type ResponsibilitySums } from './e-step.js';
 import { initialResponsibilities } from './initialize.js';
 import { estimateGaussianParameters, parametersFromSums } from './m-step.js';
 import { NumericError } from './numeric-error.js';
-import { componentOrder, permuteComponents } from './order-components.js';
 import { computePrecisionFactors, type PrecisionFactors } from './precision.js';
 import { Random } from './random.js';
+import { extrapolate, isUsable, stepLength, stepNorms } from './squarem.js';
 import {
   COVARIANCE_TYPES,
   type CovarianceType,
@@ -19,47 +20,28 @@ export interface EmSettings {
   readonly nComponents: number;
   readonly covarianceType: CovarianceType;
   readonly init: InitMethod;
-  /** Starts; the best final log-likelihood is kept. */
-  readonly nInit: number;
+  /** Random starts explored per model, or 'auto': as many as the data size affords (see search-plan.ts). */
+  readonly nInit: number | 'auto';
+  /** E-steps (passes over the rows) allowed to one EM run. */
   readonly maxIter: number;
-  /** EM stops when |Δℓ| / (1 + |ℓ|) < tol. */
+  /** EM stops when ℓ per row is within tol of its limit (see convergence.ts). */
   readonly tol: number;
   readonly regCovar: number;
   readonly seed: number;
 }
 
-/** How one start ended: a solution, or the reason it was rejected. */
-export interface StartOutcome {
-  readonly start: number;
-  readonly logLikelihood: number | undefined;
-  readonly iterations: number;
-  readonly converged: boolean;
-  readonly failure: string | undefined;
+/** How one EM run may go: its iteration cap, tolerance, and whether SQUAREM extrapolates. */
+export interface EmLimits {
+  readonly maxIter: number;
+  readonly tol: number;
+  readonly accelerate: boolean;
 }
 
-export interface MixtureFit {
-  /** Components in segment order (largest weight first). */
-  readonly parameters: MixtureParameters;
-  readonly logLikelihood: number;
-  /** ℓ after each EM iteration of the chosen start; never decreases (up to rounding). */
-  readonly trajectory: number[];
-  readonly iterations: number;
-  readonly converged: boolean;
-  /** 0-based index of the chosen start. */
-  readonly bestStart: number;
-  readonly starts: StartOutcome[];
-}
-
-interface StartResult {
-  readonly parameters: MixtureParameters;
-  readonly trajectory: number[];
-  readonly converged: boolean;
-}
-
-/** One finished start: its solution (undefined when it failed) and how it ended. */
+/** One finished EM run: its solution (undefined when it failed) and how it ended. */
 export interface StartRun {
   readonly start: number;
   readonly parameters: MixtureParameters | undefined;
+  /** ℓ after each accepted E-step; never decreases (up to rounding). */
   readonly trajectory: number[];
   readonly converged: boolean;
   readonly failure: string | undefined;
@@ -68,75 +50,39 @@ export interface StartRun {
 /**
  * What EM asks of whoever runs its E-steps: evaluate these factors over all rows,
  * fill `sums` (see expectationStep), and answer with the total ℓ. A driver may do it
- * here (runStartTask) or spread the row blocks over threads (parallel/block-pool.ts);
- * the blocked reduction makes both give the same bits.
+ * here (runSteps) or spread the row blocks over threads (parallel/block-pool.ts); the
+ * blocked reduction makes both give the same bits. An E-step failure is thrown into
+ * the generator by its driver.
  */
 export interface EStepRequest {
   readonly factors: PrecisionFactors;
   readonly sums: ResponsibilitySums;
+  /** Where the run stands before this E-step (undefined before its first). */
+  readonly status?: EmStatus;
 }
-
-export type StartSteps = Generator<EStepRequest, StartRun, number>;
 
 /**
- * Start `start` (0-based) of a fit, as a sequence of E-step requests: its own random
- * stream (seed, K, covariance type, start), so the outcome does not depend on which
- * thread or in which order it runs; or, given `initial` parameters, EM continued from
- * them (the refinement of a start found on a subsample). A start that becomes singular
- * or collapses (see findCollapse) carries its failure. An E-step failure is thrown
- * into the generator by its driver. `variances`: the data's column variances (d).
+ * An EM run's last accepted point (its E-step done, so `logLikelihood` is its ℓ) and
+ * the last convergence check: what a driver needs to judge a run it may stop early.
  */
-export function* startSteps(
-  data: DataMatrix,
-  settings: EmSettings,
-  start: number,
-  variances: Float64Array,
-  initial?: MixtureParameters,
-): StartSteps {
-  let result: StartResult;
-  try {
-    let parameters = initial;
-    if (parameters === undefined) {
-      const random = new Random(
-        settings.seed,
-        settings.nComponents,
-        COVARIANCE_TYPES.indexOf(settings.covarianceType),
-        start,
-      );
-      const method = startMethod(settings.init, start);
-      const resp = initialResponsibilities(data, settings.nComponents, method, random);
-      parameters = estimateGaussianParameters(
-        data,
-        resp,
-        settings.nComponents,
-        settings.covarianceType,
-        settings.regCovar,
-      );
-    }
-    result = yield* emSteps(settings, data.nFeatures, parameters);
-  } catch (error) {
-    if (!(error instanceof NumericError)) throw error;
-    return {
-      start,
-      parameters: undefined,
-      trajectory: [],
-      converged: false,
-      failure: error.message,
-    };
-  }
-  const failure = findCollapse(result.parameters, data.nSamples, variances);
-  return { start, ...result, failure };
+export interface EmStatus {
+  readonly parameters: MixtureParameters;
+  readonly logLikelihood: number;
+  /** ℓ gained by the last plain EM step. */
+  readonly gain: number;
+  /** Estimated contraction rate per EM step (NaN when unknown). */
+  readonly rate: number;
+  /** Accepted E-steps so far. */
+  readonly iterations: number;
 }
 
-/** Runs a start's E-steps here, one after another (see startSteps). */
-export function runStartTask(
-  data: DataMatrix,
-  settings: EmSettings,
-  start: number,
-  variances: Float64Array,
-  initial?: MixtureParameters,
-): StartRun {
-  const steps = startSteps(data, settings, start, variances, initial);
+export type EmSteps<T> = Generator<EStepRequest, T, number>;
+
+/** The parts of the settings one EM run needs: the model and its regularisation. */
+export type ModelShape = Pick<EmSettings, 'nComponents' | 'covarianceType' | 'regCovar'>;
+
+/** Runs an EM generator's E-steps here, one after another. */
+export function runSteps<T>(data: DataMatrix, steps: EmSteps<T>): T {
   let next = steps.next();
   while (!next.done) {
     const { factors, sums } = next.value;
@@ -153,81 +99,210 @@ export function runStartTask(
 }
 
 /**
- * Keeps the best start (highest final ℓ, the earliest on ties) with its components in
- * segment order. Throws NumericError when every start failed.
+ * Parameters of start `start` (0-based) of model (K, structure): seeded by its own
+ * random stream (seed, K, covariance type, start), so the outcome does not depend on
+ * which thread or in which order it runs.
  */
-export function combineStarts(settings: EmSettings, runs: readonly StartRun[]): MixtureFit {
-  let best: StartRun | undefined;
-  const finalLogLikelihood = (run: StartRun) => run.trajectory[run.trajectory.length - 1];
-  for (const run of [...runs].sort((a, b) => a.start - b.start)) {
-    if (run.failure !== undefined || run.parameters === undefined) continue;
-    if (best === undefined || finalLogLikelihood(run) > finalLogLikelihood(best)) best = run;
-  }
-  const starts: StartOutcome[] = runs.map((run) => ({
-    start: run.start,
-    logLikelihood: run.parameters === undefined ? undefined : finalLogLikelihood(run),
-    iterations: run.trajectory.length,
-    converged: run.converged,
-    failure: run.failure,
-  }));
-  if (best?.parameters === undefined) {
-    const reasons = [...new Set(runs.map((s) => s.failure))].slice(0, 2).join('; ');
-    throw new NumericError(
-      `no usable fit with K=${settings.nComponents}: every one of ${settings.nInit} starts collapsed or became singular (${reasons})`,
-      'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag',
-    );
-  }
-  return {
-    parameters: permuteComponents(best.parameters, componentOrder(best.parameters)),
-    logLikelihood: finalLogLikelihood(best),
-    trajectory: best.trajectory,
-    iterations: best.trajectory.length,
-    converged: best.converged,
-    bestStart: best.start,
-    starts,
-  };
-}
-
-/**
- * Fits a Gaussian mixture by EM from `nInit` starts, one after another, and keeps the
- * best log-likelihood (see runStartTask and combineStarts).
- */
-export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
-  const variances = columnVariances(data.values, data.nSamples, data.nFeatures);
-  const runs = Array.from({ length: settings.nInit }, (_, start) =>
-    runStartTask(data, settings, start, variances),
-  );
-  return combineStarts(settings, runs);
-}
-
-/**
- * EM from the given parameters: E-step, then M/E until the relative change of ℓ falls
- * below tol. The loop ends on an E-step, so the returned parameters are the ones whose
- * ℓ is last in the trajectory. The E-step gathers every sum the M-step needs, so no
- * n×K responsibilities are kept.
- */
-function* emSteps(
+export function startParameters(
+  data: DataMatrix,
   settings: EmSettings,
+  start: number,
+): MixtureParameters {
+  const random = new Random(
+    settings.seed,
+    settings.nComponents,
+    COVARIANCE_TYPES.indexOf(settings.covarianceType),
+    start,
+  );
+  const method = startMethod(settings.init, start);
+  const resp = initialResponsibilities(data, settings.nComponents, method, random);
+  return estimateGaussianParameters(
+    data,
+    resp,
+    settings.nComponents,
+    settings.covarianceType,
+    settings.regCovar,
+  );
+}
+
+/**
+ * One EM run from `initial` as a StartRun: a run that becomes singular carries its
+ * failure, and so does one whose solution is degenerate (see findDegeneracy) when
+ * `variances` (the data's column variances, d) are given.
+ */
+export function* emRun(
+  shape: ModelShape,
+  nSamples: number,
   nFeatures: number,
+  limits: EmLimits,
+  start: number,
   initial: MixtureParameters,
-): Generator<EStepRequest, StartResult, number> {
-  const { nComponents, covarianceType, regCovar, maxIter, tol } = settings;
-  const sums = createResponsibilitySums(nComponents, nFeatures);
+  variances: Float64Array | undefined,
+): EmSteps<StartRun> {
+  let result: EmResult;
+  try {
+    result = yield* emSteps(shape, nSamples, nFeatures, limits, initial);
+  } catch (error) {
+    if (!(error instanceof NumericError)) throw error;
+    return {
+      start,
+      parameters: undefined,
+      trajectory: [],
+      converged: false,
+      failure: error.message,
+    };
+  }
+  const failure =
+    variances === undefined ? undefined : findDegeneracy(result.parameters, nSamples, variances);
+  return { start, ...result, failure };
+}
+
+export interface EmResult {
+  readonly parameters: MixtureParameters;
+  readonly trajectory: number[];
+  readonly converged: boolean;
+}
+
+/**
+ * EM from `initial` until converged (convergence.ts) or `limits.maxIter` E-steps.
+ * The run ends on an E-step, so the returned parameters are the ones whose ℓ ends the
+ * trajectory. The E-step gathers every sum the M-step needs: no n×K responsibilities.
+ */
+export function emSteps(
+  shape: ModelShape,
+  nSamples: number,
+  nFeatures: number,
+  limits: EmLimits,
+  initial: MixtureParameters,
+): EmSteps<EmResult> {
+  return limits.accelerate
+    ? acceleratedSteps(shape, nSamples, nFeatures, limits, initial)
+    : plainSteps(shape, nSamples, nFeatures, limits, initial);
+}
+
+/** Plain EM: E, M, E, M, … ; the rate comes from successive gains. */
+function* plainSteps(
+  shape: ModelShape,
+  nSamples: number,
+  nFeatures: number,
+  limits: EmLimits,
+  initial: MixtureParameters,
+): EmSteps<EmResult> {
+  const sums = createResponsibilitySums(shape.nComponents, nFeatures);
   const trajectory: number[] = [];
   let parameters = initial;
-  let converged = false;
-  for (let iteration = 1; ; iteration++) {
-    const logLikelihood: number = yield { factors: computePrecisionFactors(parameters), sums };
+  let previousGain = NaN;
+  let status: EmStatus | undefined;
+  for (;;) {
+    const logLikelihood = yield { factors: computePrecisionFactors(parameters), sums, status };
     trajectory.push(logLikelihood);
-    if (iteration > 1) {
-      const previous = trajectory[iteration - 2];
-      if (Math.abs(logLikelihood - previous) / (1 + Math.abs(logLikelihood)) < tol) {
-        converged = true;
-        break;
+    const t = trajectory.length;
+    const gain = t > 1 ? logLikelihood - trajectory[t - 2] : NaN;
+    const rate = rateFromGains(previousGain, gain);
+    previousGain = gain;
+    status = { parameters, logLikelihood, gain, rate, iterations: t };
+    if (t > 1 && hasConverged(status, nSamples, limits.tol)) {
+      return { parameters, trajectory, converged: true };
+    }
+    if (t >= limits.maxIter) return { parameters, trajectory, converged: false };
+    parameters = mStep(sums, shape, nFeatures);
+  }
+}
+
+/**
+ * EM accelerated by SQUAREM (squarem.ts) with its monotone safeguard: from θ₀ (whose
+ * E-step is done), two EM steps give θ₁ and θ₂; the extrapolated θ′ is taken only when
+ * its ℓ is at least θ₁'s, else EM goes on from θ₂ as plainly. The next cycle starts
+ * with an EM step from the point taken (SQUAREM's stabilising step). Every ℓ recorded
+ * is therefore at least the one before it. The step limit grows fourfold while the
+ * longest step succeeds and shrinks after a failed one (as in the SQUAREM package).
+ * Convergence is judged on the plain step θ₀ → θ₁ with the rate ‖θ₂−θ₁‖/‖θ₁−θ₀‖.
+ */
+function* acceleratedSteps(
+  shape: ModelShape,
+  nSamples: number,
+  nFeatures: number,
+  limits: EmLimits,
+  initial: MixtureParameters,
+): EmSteps<EmResult> {
+  const sums = createResponsibilitySums(shape.nComponents, nFeatures);
+  const trajectory: number[] = [];
+  let p0 = initial;
+  let l0: number = yield { factors: computePrecisionFactors(p0), sums };
+  trajectory.push(l0);
+  let status: EmStatus = { parameters: p0, logLikelihood: l0, gain: NaN, rate: NaN, iterations: 1 };
+  let p1 = mStep(sums, shape, nFeatures);
+  let stepMax = 1;
+  for (;;) {
+    if (trajectory.length >= limits.maxIter) {
+      return { parameters: p0, trajectory, converged: false };
+    }
+    const l1: number = yield { factors: computePrecisionFactors(p1), sums, status };
+    trajectory.push(l1);
+    const p2 = mStep(sums, shape, nFeatures);
+    const norms = stepNorms(p0, p1, p2);
+    const rate = norms.first > 0 ? norms.second / norms.first : NaN;
+    const gain = l1 - l0;
+    status = { parameters: p1, logLikelihood: l1, gain, rate, iterations: trajectory.length };
+    if (hasConverged(status, nSamples, limits.tol)) {
+      return { parameters: p1, trajectory, converged: true };
+    }
+    if (trajectory.length >= limits.maxIter) {
+      return { parameters: p1, trajectory, converged: false };
+    }
+    const alpha = stepLength(norms, stepMax);
+    let taken = false;
+    if (alpha < -1) {
+      const jumped = extrapolate(p0, p1, p2, alpha);
+      const lJumped = isUsable(jumped) ? yield* tryEStep(jumped, sums, status) : -Infinity;
+      if (lJumped >= l1) {
+        taken = true;
+        trajectory.push(lJumped);
+        p0 = jumped;
+        l0 = lJumped;
+        status = { ...status, parameters: p0, logLikelihood: l0, iterations: trajectory.length };
+        if (alpha === -stepMax) stepMax *= 4;
+      } else {
+        stepMax = Math.max(1, stepMax / 4);
       }
     }
-    if (iteration >= maxIter) break;
-    parameters = parametersFromSums(sums, nComponents, nFeatures, covarianceType, regCovar);
+    if (!taken) {
+      l0 = yield { factors: computePrecisionFactors(p2), sums, status };
+      trajectory.push(l0);
+      p0 = p2;
+      status = { ...status, parameters: p0, logLikelihood: l0, iterations: trajectory.length };
+    }
+    p1 = mStep(sums, shape, nFeatures);
   }
-  return { parameters, trajectory, converged };
+}
+
+/** The E-step at extrapolated parameters, or −∞ when they are not a valid mixture. */
+function* tryEStep(
+  parameters: MixtureParameters,
+  sums: ResponsibilitySums,
+  status: EmStatus,
+): Generator<EStepRequest, number, number> {
+  let factors: PrecisionFactors;
+  try {
+    factors = computePrecisionFactors(parameters);
+  } catch (error) {
+    if (error instanceof NumericError) return -Infinity;
+    throw error;
+  }
+  try {
+    return yield { factors, sums, status };
+  } catch (error) {
+    if (error instanceof NumericError) return -Infinity;
+    throw error;
+  }
+}
+
+function mStep(sums: ResponsibilitySums, shape: ModelShape, nFeatures: number): MixtureParameters {
+  return parametersFromSums(
+    sums,
+    shape.nComponents,
+    nFeatures,
+    shape.covarianceType,
+    shape.regCovar,
+  );
 }

@@ -1,17 +1,16 @@
-import { columnVariances } from './collapse.js';
-import { runStartTask, type EmSettings, type StartRun } from './em.js';
+import { columnVariances } from './degeneracy.js';
+import type { EmSettings } from './em.js';
 import { Random } from './random.js';
-import type { DataMatrix, MixtureParameters } from './types.js';
+import { searchCell, type CellSearch } from './search.js';
+import type { CovarianceType, DataMatrix } from './types.js';
 
 /**
  * Multi-start search on large data runs every start on a random subsample, then
- * refines the best few on all rows: the starts explore, the refinement converges.
+ * refines the best few (KEPT_SOLUTIONS) on all rows: the search explores, the
+ * refinement converges (race.ts).
  * Data no larger than the subsample are searched whole (the Mall data, for instance).
  */
 export const MIN_SEARCH_ROWS = 5000;
-
-/** Search starts refined on all rows, best first. */
-export const REFINED_STARTS = 3;
 
 /** Distinguishes the subsample's random stream from the starts' (seed, K, type, start). */
 const SUBSAMPLE_STREAM = 0x5b5a;
@@ -37,23 +36,24 @@ export function subsampleRows(data: DataMatrix, rows: number, seed: number): Dat
   return { values: subsample, nSamples: rows, nFeatures: d };
 }
 
-/** One EM run to do: a search start, or (with `initial`) the refinement of one on all rows. */
-export interface StartTask {
+/** One model (K, structure) to search. */
+export interface CellTask {
   readonly nComponents: number;
-  readonly covarianceType: EmSettings['covarianceType'];
-  readonly start: number;
-  readonly initial?: MixtureParameters;
+  readonly covarianceType: CovarianceType;
 }
 
+/** Reports a search's short runs done (of total) for the model being searched. */
+export type StartsProgress = (done: number, total: number) => void;
+
 /**
- * Runs tasks against one data set, keeping the subsamples and column variances it
- * needs between tasks. Used alike on the main thread and in workers, so a task gives
- * the same StartRun wherever it runs.
+ * Searches models against one data set, each on its search sample (all rows when they
+ * are few), keeping the subsamples and column variances between tasks. Used alike on
+ * the main thread and in workers, so a task gives the same CellSearch wherever it runs.
  */
-export function createTaskExecutor(
+export function createSearchExecutor(
   data: DataMatrix,
-  settings: Omit<EmSettings, 'nComponents' | 'covarianceType'>,
-): (task: StartTask) => StartRun {
+  settings: SweepSettings,
+): (task: CellTask, onStarts?: StartsProgress) => CellSearch {
   const cache = new Map<number, { data: DataMatrix; variances: Float64Array }>();
   const prepared = (rows: number) => {
     let entry = cache.get(rows);
@@ -67,19 +67,13 @@ export function createTaskExecutor(
     }
     return entry;
   };
-  return (task) => {
-    const modelSettings = {
-      ...settings,
-      nComponents: task.nComponents,
-      covarianceType: task.covarianceType,
-    };
-    if (task.initial !== undefined) {
-      const all = prepared(data.nSamples);
-      return runStartTask(all.data, modelSettings, task.start, all.variances, task.initial);
-    }
+  return (task, onStarts) => {
     const search = prepared(
       Math.min(data.nSamples, searchRowCount(task.nComponents, data.nFeatures)),
     );
-    return runStartTask(search.data, modelSettings, task.start, search.variances);
+    return searchCell(search.data, { ...settings, ...task }, search.variances, onStarts);
   };
 }
+
+/** The settings a sweep shares across its models. */
+export type SweepSettings = Omit<EmSettings, 'nComponents' | 'covarianceType'>;

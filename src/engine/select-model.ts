@@ -3,19 +3,22 @@ import {
   bayesianInformationCriterion,
   integratedCompletedLikelihoodFromSum,
 } from './criteria.js';
-import { combineStarts, type EmSettings, type MixtureFit, type StartRun } from './em.js';
+import { columnVariances } from './degeneracy.js';
+import { expectationStep } from './e-step.js';
 import { NumericError } from './numeric-error.js';
 import { freeParameterCount } from './parameter-count.js';
 import { scoreRows } from './predict.js';
+import { refineRace, type EStepExecutor, type RaceResult } from './race.js';
 import {
-  createTaskExecutor,
-  REFINED_STARTS,
+  createSearchExecutor,
   searchRowCount,
-  type StartTask,
+  type CellTask,
+  type SweepSettings,
 } from './search-sample.js';
+import { mixtureFit, type CellSearch, type MixtureFit } from './search.js';
 import type { CovarianceType, Criterion, DataMatrix } from './types.js';
 
-export type { StartTask } from './search-sample.js';
+export type { CellTask, SweepSettings } from './search-sample.js';
 
 export { CRITERIA, type Criterion } from './types.js';
 
@@ -39,50 +42,68 @@ export interface SweepCell {
   readonly covarianceType: CovarianceType;
   readonly result: ScoredFit | undefined;
   readonly failure: string | undefined;
+  /**
+   * True when the refinement on all rows stopped this cell before convergence because
+   * it could not win (race.ts): its ℓ is a lower bound, its criterion an upper one.
+   */
+  readonly stoppedEarly: boolean;
 }
 
-export type SweepSettings = Omit<EmSettings, 'nComponents' | 'covarianceType'>;
-
 /**
- * Runs EM starts, in any order or in parallel, and returns one StartRun per task in
- * task order. Every start is deterministic (its own random stream), so the runner
- * cannot change a result.
+ * Runs a sweep's work: the searches, in any order or in parallel (each is
+ * deterministic, so the runner cannot change a result), and E-steps over all rows for
+ * the refinement.
  */
-export type StartRunner = (
-  data: DataMatrix,
-  settings: SweepSettings,
-  tasks: readonly StartTask[],
-  onProgress?: StartProgress,
-) => Promise<StartRun[]>;
-
-/**
- * Starts done of `total`; a runner that refines a start on all rows also says, after
- * each of its E-steps, which iteration the running start is at and its ℓ.
- */
-export type StartProgress = (done: number, total: number, running?: RunningStart) => void;
-
-/** The start being refined on all rows: the E-steps it has done, and its ℓ after the last. */
-export interface RunningStart {
-  readonly iteration: number;
-  readonly logLikelihood: number;
+export interface SweepRunner {
+  /** Searches each task's model (on its search sample); results in task order. */
+  search(
+    data: DataMatrix,
+    settings: SweepSettings,
+    tasks: readonly CellTask[],
+    onProgress?: (progress: SearchProgress) => void,
+  ): Promise<CellSearch[]>;
+  /** An E-step executor over all rows of `data`, until `close()`. */
+  eSteps(data: DataMatrix): { execute: EStepExecutor; close(): Promise<void> };
 }
 
-/** Where a sweep is: searching (all starts, on a subsample when large) or refining on all rows. */
-export interface SweepProgress {
-  readonly phase: 'search' | 'refine';
+/** Models searched so far, and the short runs done in the one being searched. */
+export interface SearchProgress {
   readonly done: number;
   readonly total: number;
-  readonly running?: RunningStart;
+  readonly task?: CellTask;
+  readonly starts?: { readonly done: number; readonly total: number };
 }
 
-/** The runner that runs every start here, one after another. */
-export const runStartsInline: StartRunner = async (data, settings, tasks, onProgress) => {
-  const execute = createTaskExecutor(data, settings);
-  return tasks.map((task, index) => {
-    const run = execute(task);
-    onProgress?.(index + 1, tasks.length);
-    return run;
-  });
+/** Where a sweep is: searching, or refining on all rows (the model, iteration and ℓ running). */
+export type SweepProgress =
+  | ({ readonly phase: 'search' } & SearchProgress)
+  | {
+      readonly phase: 'refine';
+      readonly done: number;
+      readonly total: number;
+      readonly task: CellTask;
+      readonly iteration: number;
+      readonly logLikelihood: number;
+    };
+
+/** The runner that does all the work here, one thing after another. */
+export const inlineRunner: SweepRunner = {
+  async search(data, settings, tasks, onProgress) {
+    const execute = createSearchExecutor(data, settings);
+    return tasks.map((task, index) => {
+      const search = execute(task, (done, total) =>
+        onProgress?.({ done: index, total: tasks.length, task, starts: { done, total } }),
+      );
+      onProgress?.({ done: index + 1, total: tasks.length });
+      return search;
+    });
+  },
+  eSteps(data) {
+    return {
+      execute: ({ factors, sums }) => expectationStep(data, factors, null, sums),
+      close: async () => {},
+    };
+  },
 };
 
 /** Criteria of a fit, from one E-step on its ordered components. */
@@ -102,77 +123,114 @@ export function scoreFit(data: DataMatrix, fit: MixtureFit): FitCriteria {
 }
 
 /**
- * Fits every K × covariance type: nInit search starts each (on a subsample when the
- * data are large, see search-sample.ts), the best REFINED_STARTS of them continued on
- * all rows, the best result kept. A cell whose every start fails keeps its reason and
- * the sweep goes on. Cells come back ordered by covariance type, then K.
+ * Fits every K × covariance type. Each model is searched (search.ts) on its search
+ * sample: all rows when they are few, else a subsample (search-sample.ts). Models
+ * searched on a subsample then have their best KEPT_SOLUTIONS refined on all rows in
+ * one race (race.ts) on `criterion`, so that models which cannot win are not polished.
+ * A cell whose every start fails keeps its reason and the sweep goes on. Cells come
+ * back ordered by covariance type, then K.
  */
 export async function sweepModels(
   data: DataMatrix,
   componentCounts: readonly number[],
   covarianceTypes: readonly CovarianceType[],
   settings: SweepSettings,
-  runner: StartRunner = runStartsInline,
+  runner: SweepRunner = inlineRunner,
   onProgress?: (progress: SweepProgress) => void,
+  criterion: Criterion = 'bic',
 ): Promise<SweepCell[]> {
-  const progressOf =
-    (phase: SweepProgress['phase']): StartProgress =>
-    (done, total, running) =>
-      onProgress?.({ phase, done, total, running });
+  const { nSamples, nFeatures } = data;
   const models = covarianceTypes.flatMap((covarianceType) =>
     componentCounts.map((nComponents) => ({ nComponents, covarianceType })),
   );
-  const runnable = models.filter((m) => m.nComponents <= data.nSamples);
-  const searchTasks = runnable.flatMap((model) =>
-    Array.from({ length: settings.nInit }, (_, start) => ({ ...model, start })),
+  const runnable = models.filter((m) => m.nComponents <= nSamples);
+  const searches = await runner.search(data, settings, runnable, (progress) =>
+    onProgress?.({ phase: 'search', ...progress }),
   );
-  const searchRuns = await runner(data, settings, searchTasks, progressOf('search'));
-  const runsOf = (model: (typeof models)[number], tasks: readonly StartTask[], runs: StartRun[]) =>
-    runs.filter(
-      (_, t) =>
-        tasks[t].nComponents === model.nComponents &&
-        tasks[t].covarianceType === model.covarianceType,
-    );
-  const subsampled = (model: (typeof models)[number]) =>
-    searchRowCount(model.nComponents, data.nFeatures) < data.nSamples;
-  const refineTasks: StartTask[] = runnable.filter(subsampled).flatMap((model) =>
-    runsOf(model, searchTasks, searchRuns)
-      .filter((run) => run.failure === undefined && run.parameters !== undefined)
-      .sort((a, b) => finalLogLikelihood(b) - finalLogLikelihood(a) || a.start - b.start)
-      .slice(0, REFINED_STARTS)
-      .map((run) => ({ ...model, start: run.start, initial: run.parameters })),
+  const searchOf = (model: CellTask) => searches[runnable.indexOf(model)];
+  const subsampled = (model: CellTask) => searchRowCount(model.nComponents, nFeatures) < nSamples;
+
+  // Refinement on all rows of every subsampled model's kept solutions, in one race.
+  const candidates = runnable.filter(subsampled).flatMap((model) =>
+    searchOf(model).solutions.map((run) => ({
+      model,
+      candidate: {
+        settings: { ...settings, ...model },
+        start: run.start,
+        initial: run.parameters!,
+        penalty: criterionPenalty(
+          criterion,
+          freeParameterCount(model.covarianceType, model.nComponents, nFeatures),
+          nSamples,
+        ),
+      },
+    })),
   );
-  const refineRuns =
-    refineTasks.length > 0 ? await runner(data, settings, refineTasks, progressOf('refine')) : [];
+  const refined: RaceResult[] = [];
+  if (candidates.length > 0) {
+    const { execute, close } = runner.eSteps(data);
+    try {
+      const variances = columnVariances(data.values, nSamples, nFeatures);
+      refined.push(
+        ...(await refineRace(
+          data,
+          candidates.map((c) => c.candidate),
+          execute,
+          variances,
+          criterion !== 'icl',
+          (done, total, running) =>
+            onProgress?.({
+              phase: 'refine',
+              done,
+              total,
+              task: candidates[running.candidate].model,
+              iteration: running.iteration,
+              logLikelihood: running.logLikelihood,
+            }),
+        )),
+      );
+    } finally {
+      await close();
+    }
+  }
+
   return models.map((model) => {
-    if (model.nComponents > data.nSamples) {
+    if (model.nComponents > nSamples) {
       return {
         ...model,
         result: undefined,
-        failure: `more components than rows (${data.nSamples})`,
+        failure: `more components than rows (${nSamples})`,
+        stoppedEarly: false,
       };
     }
-    const searched = runsOf(model, searchTasks, searchRuns);
-    const refined = runsOf(model, refineTasks, refineRuns);
+    const search = searchOf(model);
+    const results = refined.filter((_, c) => candidates[c].model === model);
+    const runs = subsampled(model) ? results.map((r) => r.run) : search.solutions;
     try {
-      const fit = combineStarts(
-        { ...settings, ...model },
-        subsampled(model) && refined.length > 0 ? refined : searched,
+      const fit = mixtureFit({ ...settings, ...model }, search, runs);
+      const chosen = results.find(
+        (r) => r.run.parameters !== undefined && lastOf(r.run.trajectory) === fit.logLikelihood,
       );
       return {
         ...model,
         result: { fit, criteria: scoreFit(data, fit) },
         failure: undefined,
+        stoppedEarly: chosen?.stoppedEarly ?? false,
       };
     } catch (error) {
       if (!(error instanceof NumericError)) throw error;
-      return { ...model, result: undefined, failure: error.message };
+      return { ...model, result: undefined, failure: error.message, stoppedEarly: false };
     }
   });
 }
 
-function finalLogLikelihood(run: StartRun): number {
-  return run.trajectory[run.trajectory.length - 1];
+/** The criterion's penalty term for p free parameters on n rows: criterion = −2ℓ + penalty. */
+function criterionPenalty(criterion: Criterion, nParameters: number, nSamples: number): number {
+  return criterion === 'aic' ? 2 * nParameters : nParameters * Math.log(nSamples);
+}
+
+function lastOf(values: readonly number[]): number {
+  return values[values.length - 1];
 }
 
 /** The cell with the lowest criterion (first on ties), or undefined when every cell failed. */

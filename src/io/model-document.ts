@@ -29,7 +29,10 @@ export interface FitDocument {
   readonly nDropped: number;
   readonly iterations: number;
   readonly converged: boolean;
+  /** Random starts the search explored. */
   readonly nInit: number;
+  /** Split-and-merge moves that improved the best start's solution. */
+  readonly splitMergeMoves: number;
   readonly bestStart: number;
   readonly init: string;
   readonly seed: number;

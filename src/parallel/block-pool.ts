@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { addSums, blockCount, type ResponsibilitySums } from '../engine/e-step.js';
-import { startSteps, type EmSettings, type StartRun } from '../engine/em.js';
 import { NumericError } from '../engine/numeric-error.js';
 import type { PrecisionFactors } from '../engine/precision.js';
-import type { DataMatrix, MixtureParameters } from '../engine/types.js';
+import type { DataMatrix } from '../engine/types.js';
 import type { BlockRequest, BlockResponse, BlockResult, BlockWorkerData } from './block-worker.js';
 import { shareValues } from './shared-data.js';
 
@@ -84,32 +83,4 @@ export class BlockPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
-}
-
-/** Runs a start (see engine startSteps) with its E-steps spread over the pool's threads. */
-export async function runStartOnBlocks(
-  pool: BlockPool,
-  data: DataMatrix,
-  settings: EmSettings,
-  start: number,
-  variances: Float64Array,
-  initial: MixtureParameters,
-  onIteration?: (iteration: number, logLikelihood: number) => void,
-): Promise<StartRun> {
-  const steps = startSteps(data, settings, start, variances, initial);
-  let next = steps.next();
-  let iteration = 0;
-  while (!next.done) {
-    const { factors, sums } = next.value;
-    let logLikelihood: number;
-    try {
-      logLikelihood = await pool.expectationStep(factors, sums);
-    } catch (error) {
-      next = steps.throw(error);
-      continue;
-    }
-    onIteration?.(++iteration, logLikelihood);
-    next = steps.next(logLikelihood);
-  }
-  return next.value;
 }

@@ -16,6 +16,10 @@ export interface SelectionCell {
   readonly icl: number | null;
   readonly iterations: number | null;
   readonly converged: boolean | null;
+  /** Random starts the search of this cell explored. */
+  readonly starts: number | null;
+  /** Its refinement on all rows stopped early: it could not win (its criterion is at most this). */
+  readonly stoppedEarly: boolean;
   readonly failure: string | null;
 }
 
@@ -25,7 +29,6 @@ export interface SelectionReport {
   readonly nSamples: number;
   readonly columns: readonly string[];
   readonly criterion: 'bic' | 'aic' | 'icl';
-  readonly nInit: number;
   readonly componentCounts: readonly number[];
   readonly covarianceTypes: readonly string[];
   readonly cells: readonly SelectionCell[];
@@ -81,7 +84,7 @@ function preamble(report: SelectionReport): string[] {
     );
   const lines = [
     `${report.source}: ${report.nSamples} rows · ${report.columns.length} columns · ` +
-      `K=${report.componentCounts.join(',')} × ${report.covarianceTypes.join(', ')} · best of ${report.nInit} starts each`,
+      `K=${report.componentCounts.join(',')} × ${report.covarianceTypes.join(', ')} · ${describeStarts(report.cells)}`,
     `${CRITERION_DEFINITIONS[report.criterion]}: lower is better (scikit-learn's sign). mclust prints BIC as 2ℓ − p ln n, ` +
       `so its highest is our lowest.`,
     `best: ${best.covarianceType} (${best.mclustName}) K=${best.nComponents}, ${name} ${formatCriterion(bestValue)}, ` +
@@ -89,6 +92,17 @@ function preamble(report: SelectionReport): string[] {
       (runnerUps.length > 0 ? `; next: ${runnerUps.join(', ')}` : ''),
   ];
   return lines;
+}
+
+/** "best of 400 starts each", or "best of 20–400 starts each (by data size)". */
+function describeStarts(cells: readonly SelectionCell[]): string {
+  const counts = cells.map((c) => c.starts).filter((n): n is number => n !== null);
+  if (counts.length === 0) return 'no starts';
+  const low = Math.min(...counts);
+  const high = Math.max(...counts);
+  return low === high
+    ? `best of ${low} starts each`
+    : `best of ${low}–${high} starts each (by data size)`;
 }
 
 function renderGrid(
@@ -113,7 +127,8 @@ function renderGrid(
       const v = value(cell, report);
       if (v === null) return 'failed';
       if (cell === bestCell) return `${formatCriterion(v)} ★`;
-      return `${formatCriterion(v)} (+${formatCriterion(v - bestValue)})`;
+      const mark = cell.stoppedEarly ? ' †' : '';
+      return `${formatCriterion(v)} (+${formatCriterion(v - bestValue)})${mark}`;
     }),
   ]);
   const failures = report.cells
@@ -122,6 +137,11 @@ function renderGrid(
   const notes = [
     ...failures,
     `${report.criterion.toUpperCase()} per cell; (+x) is the difference to the best ★.`,
+    ...(report.cells.some((c) => c.stoppedEarly)
+      ? [
+          `† not polished: its refinement on all rows stopped once it could not beat ★ (its ${report.criterion.toUpperCase()} is at most this).`,
+        ]
+      : []),
   ];
   if (format === 'markdown') {
     const escape = (text: string) => visibleText(text).replace(/\|/g, '\\|');
@@ -158,6 +178,8 @@ function renderCsv(report: SelectionReport): string {
     'icl',
     'iterations',
     'converged',
+    'starts',
+    'stoppedEarly',
     'best',
     'failure',
   ] as const;

@@ -60,6 +60,8 @@ export interface FitSummary {
   readonly iterations: number;
   readonly converged: boolean;
   readonly nInit: number;
+  /** Split-and-merge moves that improved the solution. */
+  readonly splitMergeMoves: number;
   readonly selection: SelectionSummary | undefined;
   readonly segments: readonly SegmentSummary[];
 }
@@ -142,7 +144,13 @@ function preamble(summary: FitSummary): string[] {
       `(lower is better, as in scikit-learn; mclust reports BIC = ${formatCriterion(-summary.bic)})`,
   );
   const status = summary.converged ? 'converged' : 'did NOT converge';
-  lines.push(`EM ${status} in ${summary.iterations} iterations (best of ${summary.nInit} starts)`);
+  const moves =
+    summary.splitMergeMoves === 0
+      ? ''
+      : `, then ${summary.splitMergeMoves} split-and-merge move${summary.splitMergeMoves === 1 ? '' : 's'}`;
+  lines.push(
+    `EM ${status} in ${summary.iterations} iterations (best of ${summary.nInit} starts${moves})`,
+  );
   return lines;
 }
 

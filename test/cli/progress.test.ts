@@ -15,20 +15,22 @@ describe('terminalProgress', () => {
     const { io, written } = fakeIo(true);
     const progress = terminalProgress(io, 'gmm fit', false);
     progress.rowsRead(1_234_567);
-    progress.sweep({ phase: 'search', done: 30, total: 30 });
+    progress.sweep({ phase: 'search', done: 10, total: 10 });
     progress.sweep({
       phase: 'refine',
       done: 3,
       total: 3,
-      running: { iteration: 14, logLikelihood: -12345678.9 },
+      task: { nComponents: 5, covarianceType: 'full' },
+      iteration: 14,
+      logLikelihood: -12345678.9,
     });
     progress.end();
     await new Promise((resolve) => setImmediate(resolve));
     expect(written[0]).toMatch(/^\rgmm fit: 1,234,567 rows read · \d+\.\d s/);
     expect(written[0].endsWith('\u001b[K')).toBe(true);
-    expect(written[1]).toMatch(/^\rgmm fit: EM starts 30\/30 \(100%\) · /);
+    expect(written[1]).toMatch(/^\rgmm fit: searching model 10\/10 · /);
     expect(written[2]).toContain(
-      'refining the best starts on all rows 3/3 (100%) · iteration 14 · ℓ -12345679',
+      'refining on all rows 3/3 done · K=5 full · iteration 14 · ℓ -12345679',
     );
     expect(written.at(-1)).toBe('\r\u001b[K');
   });
@@ -59,10 +61,26 @@ describe('terminalProgress', () => {
     expect(written.at(-1)).toBe('\r\u001b[K');
   });
 
-  it('says which phase a sweep is in', () => {
-    expect(describeSweep({ phase: 'search', done: 3, total: 12 })).toBe('EM starts 3/12 (25%)');
-    expect(describeSweep({ phase: 'refine', done: 0, total: 3 })).toBe(
-      'refining the best starts on all rows 0/3 (0%)',
-    );
+  it('says which phase a sweep is in, and which K and start is running', () => {
+    expect(describeSweep({ phase: 'search', done: 3, total: 12 })).toBe('searching model 4/12');
+    expect(
+      describeSweep({
+        phase: 'search',
+        done: 3,
+        total: 12,
+        task: { nComponents: 4, covarianceType: 'tied' },
+        starts: { done: 48, total: 125 },
+      }),
+    ).toBe('searching model 4/12 · K=4 tied: start 48/125');
+    expect(
+      describeSweep({
+        phase: 'refine',
+        done: 0,
+        total: 3,
+        task: { nComponents: 2, covarianceType: 'diag' },
+        iteration: 1,
+        logLikelihood: -10,
+      }),
+    ).toBe('refining on all rows 0/3 done · K=2 diag · iteration 1 · ℓ -10.000000');
   });
 });

@@ -124,7 +124,7 @@ describe('gmm select-k on the Mall data (income, score)', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(9);
     expect(lines[8]).toMatch(
-      /^8,full,VVV,,,,,,,,false,"?no usable fit .*(collapsed|holds only|singular)/,
+      /^8,full,VVV,,,,,,,,,false,false,"?no usable fit .*(collapsed|holds only|singular)/,
     );
     expect(lines[4]).toMatch(/^4,full,VVV,-?\d/);
   });

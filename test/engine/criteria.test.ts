@@ -8,13 +8,13 @@ import {
 } from '../../src/engine/criteria.js';
 import { covarianceParameterCount, freeParameterCount } from '../../src/engine/parameter-count.js';
 import { Random } from '../../src/engine/random.js';
-import { fitMixture } from '../../src/engine/em.js';
+import { fitMixture } from '../../src/engine/search.js';
 import {
   bestCell,
-  runStartsInline,
+  inlineRunner,
   scoreFit,
   sweepModels,
-  type StartRunner,
+  type SweepRunner,
 } from '../../src/engine/select-model.js';
 import type { CovarianceType } from '../../src/engine/types.js';
 import {
@@ -198,14 +198,18 @@ describe('sweepModels and bestCell', () => {
     expect(best.nComponents).toBe(2);
   });
 
-  it('a sweep cell is the fit fitMixture gives, whatever order the starts run in', async () => {
+  it('a sweep cell is the fit fitMixture gives, whatever order the models run in', async () => {
     const data = toDataMatrix(TWO_BLOBS);
-    // run the tasks last to first, return them in task order
-    const reversed: StartRunner = async (d, settings, tasks) => {
-      const runs = await runStartsInline(d, settings, [...tasks].reverse());
-      return runs.reverse();
+    // search the models last to first, return them in task order
+    const reversed: SweepRunner = {
+      ...inlineRunner,
+      async search(d, settings, tasks) {
+        const searches = await inlineRunner.search(d, settings, [...tasks].reverse());
+        return searches.reverse();
+      },
     };
-    const [cell] = await sweepModels(data, [3], ['diag'], SETTINGS, reversed);
+    const cells = await sweepModels(data, [2, 3], ['diag'], SETTINGS, reversed);
+    const cell = cells[1];
     const fit = fitMixture(data, { ...SETTINGS, nComponents: 3, covarianceType: 'diag' });
     expect(bytes(cell.result!.fit.parameters.means)).toEqual(bytes(fit.parameters.means));
     expect(bytes(cell.result!.fit.parameters.covariances)).toEqual(

@@ -12,7 +12,7 @@
  * drawn ones, up to a permutation found by nearest mean.
  */
 import { describe, expect, it } from 'vitest';
-import { fitMixture } from '../../src/engine/em.js';
+import { fitMixture } from '../../src/engine/search.js';
 import { Random } from '../../src/engine/random.js';
 import type { CovarianceType } from '../../src/engine/types.js';
 import {

@@ -79,8 +79,8 @@ describe('degenerate data: refused with a reason, exit 1', () => {
     expectNoCrash(result);
     expect(result.status).toBe(0);
     const rows = result.stdout.trim().split('\n');
-    expect(rows[1]).toMatch(/^1,full,VVV,-7\.41\d+,5,.*,true,true,$/);
-    expect(rows[4]).toBe('4,full,VVV,,,,,,,,false,more components than rows (3)');
+    expect(rows[1]).toMatch(/^1,full,VVV,-7\.41\d+,5,.*,true,1,false,true,$/);
+    expect(rows[4]).toBe('4,full,VVV,,,,,,,,,false,false,more components than rows (3)');
     expect(result.stdout).not.toMatch(/NaN|Infinity/);
   });
 

@@ -33,7 +33,7 @@ const USAGE_ERRORS: [string, string[], string][] = [
   [
     'fit --n-init 0',
     ['fit', DATA, '--n-init', '0'],
-    "gmm fit: option '--n-init <n>' argument '0' is invalid. give a whole number of 1 or more.\nhint: see gmm fit --help\n",
+    "gmm fit: option '--n-init <n>' argument '0' is invalid. give auto or a whole number of 1 or more.\nhint: see gmm fit --help\n",
   ],
   [
     'fit --max-iter 1.5',

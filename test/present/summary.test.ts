@@ -23,6 +23,7 @@ const SUMMARY: FitSummary = {
   iterations: 7,
   converged: true,
   nInit: 20,
+  splitMergeMoves: 0,
   selection: {
     criterion: 'bic',
     candidates: [

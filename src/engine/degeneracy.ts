@@ -1,0 +1,143 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { CovarianceType, MixtureParameters } from './types.js';
+
+/**
+ * A variance this small, relative to the data's own spread in that direction, means a
+ * component has collapsed onto a point or a subspace: its likelihood grows without
+ * bound there and means nothing.
+ */
+export const COLLAPSE_EIGENVALUE_RATIO = 1e-5;
+
+/** Per-column variance of the (scaled) data: d. */
+export function columnVariances(
+  values: Float64Array,
+  nSamples: number,
+  nFeatures: number,
+): Float64Array {
+  const means = new Float64Array(nFeatures);
+  for (let i = 0; i < nSamples; i++) {
+    for (let j = 0; j < nFeatures; j++) means[j] += values[i * nFeatures + j];
+  }
+  for (let j = 0; j < nFeatures; j++) means[j] /= nSamples;
+  const variances = new Float64Array(nFeatures);
+  for (let i = 0; i < nSamples; i++) {
+    for (let j = 0; j < nFeatures; j++) {
+      const delta = values[i * nFeatures + j] - means[j];
+      variances[j] += delta * delta;
+    }
+  }
+  for (let j = 0; j < nFeatures; j++) variances[j] /= nSamples;
+  return variances;
+}
+
+/**
+ * Why this solution is degenerate, or undefined when it is not. The rules follow what
+ * each structure estimates from how many rows, because a degenerate optimum is one
+ * where some variance is estimated from too few rows to be bounded away from zero:
+ *
+ *   full       Σₖ (d(d+1)/2 terms) is fitted to component k's own rows. With Nₖ ≤ d
+ *              rows' worth of responsibility they span at most a (d−1)-dimensional
+ *              subspace and Σₖ can be made singular: refused. Otherwise refused when
+ *              Σₖ, in units of each column's variance (D^-½ Σₖ D^-½), has an
+ *              eigenvalue below COLLAPSE_EIGENVALUE_RATIO.
+ *   tied       one Σ is pooled over all rows of all components, so a small (even
+ *              nearly empty) component is a legitimate, bounded solution: its mean
+ *              sits among the data and its spread is the shared one. Only the shared
+ *              Σ itself can collapse (the eigenvalue rule, once).
+ *   diag       each σ²ₖⱼ is fitted to component k's rows in column j alone: one row's
+ *              worth (Nₖ ≤ 1) gives zero variance, and so do rows sharing a value in
+ *              that column. Refused when Nₖ ≤ 1 or some σ²ₖⱼ / var(column j) is below
+ *              COLLAPSE_EIGENVALUE_RATIO.
+ *   spherical  one σ²ₖ per component, pooled over its d columns: refused when Nₖ ≤ 1
+ *              or σ²ₖ is below COLLAPSE_EIGENVALUE_RATIO of the mean column variance
+ *              (a single variance has no direction to compare against).
+ *
+ * `variances`: the data's column variances (d); `nSamples`: the rows the fit used.
+ */
+export function findDegeneracy(
+  parameters: MixtureParameters,
+  nSamples: number,
+  variances: Float64Array,
+): string | undefined {
+  const { nComponents, nFeatures: d, weights, covariances, covarianceType } = parameters;
+  const minimumRows = MINIMUM_ROWS[covarianceType](d);
+  for (let k = 0; k < nComponents; k++) {
+    const nk = weights[k] * nSamples;
+    if (minimumRows > 0 && nk <= minimumRows) {
+      return `component ${k + 1} holds only ${nk.toPrecision(3)} rows (a ${covarianceType} component needs more than ${minimumRows}: ${COUNT_REASON[covarianceType]})`;
+    }
+  }
+  switch (covarianceType) {
+    case 'full':
+      for (let k = 0; k < nComponents; k++) {
+        const failure = eigenvalueRule(covariances, k, d, variances, `component ${k + 1}`);
+        if (failure !== undefined) return failure;
+      }
+      return undefined;
+    case 'tied':
+      return eigenvalueRule(covariances, 0, d, variances, 'the shared covariance');
+    case 'diag':
+      for (let k = 0; k < nComponents; k++) {
+        for (let j = 0; j < d; j++) {
+          const ratio = covariances[k * d * d + j * d + j] / variances[j];
+          if (!(ratio >= COLLAPSE_EIGENVALUE_RATIO)) {
+            return `component ${k + 1} collapsed in column ${j + 1}: its variance is ${ratio.toPrecision(2)} of the column's`;
+          }
+        }
+      }
+      return undefined;
+    case 'spherical': {
+      let meanVariance = 0;
+      for (let j = 0; j < d; j++) meanVariance += variances[j] / d;
+      for (let k = 0; k < nComponents; k++) {
+        const ratio = covariances[k * d * d] / meanVariance;
+        if (!(ratio >= COLLAPSE_EIGENVALUE_RATIO)) {
+          return `component ${k + 1} collapsed: its variance is ${ratio.toPrecision(2)} of the data's mean column variance`;
+        }
+      }
+      return undefined;
+    }
+  }
+}
+
+/** The responsibility (in rows) a component must exceed, by structure; 0: no such rule. */
+const MINIMUM_ROWS: Record<CovarianceType, (d: number) => number> = {
+  full: (d) => d,
+  tied: () => 0,
+  diag: () => 1,
+  spherical: () => 1,
+};
+
+const COUNT_REASON: Record<CovarianceType, string> = {
+  full: 'fewer rows than columns make its covariance singular',
+  tied: '',
+  diag: 'one row gives zero variance',
+  spherical: 'one row gives zero variance',
+};
+
+/** The eigenvalue rule on covariance `k` (K×d×d), measured in units of each column's variance. */
+function eigenvalueRule(
+  covariances: Float64Array,
+  k: number,
+  d: number,
+  variances: Float64Array,
+  what: string,
+): string | undefined {
+  const normalised = new Matrix(d, d);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      // √va·√vb, not √(va·vb): the product of two tiny variances underflows to 0.
+      const value =
+        covariances[k * d * d + a * d + b] / (Math.sqrt(variances[a]) * Math.sqrt(variances[b]));
+      if (!Number.isFinite(value)) return `${what} is too extreme for double precision`;
+      normalised.set(a, b, value);
+    }
+  }
+  const smallest = Math.min(
+    ...new EigenvalueDecomposition(normalised, { assumeSymmetric: true }).realEigenvalues,
+  );
+  if (!(smallest >= COLLAPSE_EIGENVALUE_RATIO)) {
+    return `${what} collapsed: its covariance has an eigenvalue of ${smallest.toPrecision(2)} of the data's variance`;
+  }
+  return undefined;
+}

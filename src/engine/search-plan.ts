@@ -1,0 +1,91 @@
+import type { CovarianceType } from './types.js';
+
+/**
+ * How much searching one model (K, structure) gets. The search is em-EM (Biernacki,
+ * Celeux & Govaert 2003): many short EM runs from random starts explore, the best few
+ * are run to convergence, and split-and-merge moves (split-merge.ts) then try to
+ * improve the best. Effort is set by the size of the work, not a fixed count: the
+ * short runs share a budget of arithmetic, so small data get hundreds of starts in a
+ * fraction of a second and large (sub)samples still get enough to explore. The budget
+ * is counted in operations, never in time, so a given input gives the same result on
+ * any machine.
+ */
+export interface SearchPlan {
+  /** Short EM runs from random starts. */
+  readonly nStarts: number;
+  /** EM steps in each short run. */
+  readonly shortIterations: number;
+  /** The best short runs, run on for `middleIterations` more EM steps… */
+  readonly nMiddle: number;
+  readonly middleIterations: number;
+  /** …and the best of those run on to convergence. */
+  readonly nPolished: number;
+  /** Split-and-merge moves tried from the best solution, per round, each for moveIterations E-steps… */
+  readonly movesPerRound: number;
+  readonly moveIterations: number;
+  /** …and the best of them run to convergence. */
+  readonly movesPolished: number;
+  /** Rounds of moves; a round that improves nothing ends them. */
+  readonly maxRounds: number;
+}
+
+/**
+ * Operations the short runs of one model may spend, in units of rowCost (about a
+ * nanosecond each here): ~50 ms.
+ */
+export const SHORT_RUN_BUDGET = 5e7;
+export const MIN_STARTS = 20;
+export const MAX_STARTS = 400;
+export const SHORT_ITERATIONS = 10;
+/** The share of short runs that go on to the middle stage, and at least this many. */
+export const MIDDLE_SHARE = 0.2;
+export const MIN_MIDDLE = 10;
+export const MIDDLE_ITERATIONS = 30;
+export const POLISHED_RUNS = 8;
+export const MAX_MOVES = 48;
+export const MOVE_ITERATIONS = 12;
+export const MOVES_POLISHED = 4;
+export const MAX_ROUNDS = 10;
+
+/**
+ * Per row and component, the E-step's cost for a structure: the Mahalanobis term and
+ * the sums (d² and 3d multiply-adds, for full and tied), plus the exp, log and
+ * bookkeeping every term pays.
+ */
+export function rowCost(nFeatures: number, covarianceType: CovarianceType): number {
+  const d = nFeatures;
+  return covarianceType === 'diag' || covarianceType === 'spherical'
+    ? 4 * d + 30
+    : d * d + 3 * d + 30;
+}
+
+/** The plan for one model; `nInit` (a count) overrides the number of starts. */
+export function searchPlan(
+  nSamples: number,
+  nFeatures: number,
+  nComponents: number,
+  covarianceType: CovarianceType,
+  nInit: number | 'auto',
+): SearchPlan {
+  const perStart = nSamples * nComponents * rowCost(nFeatures, covarianceType) * SHORT_ITERATIONS;
+  const affordable = Math.floor(SHORT_RUN_BUDGET / perStart);
+  // One component has one optimum (the sample mean and covariance): one start finds it.
+  const nStarts =
+    nInit !== 'auto'
+      ? nInit
+      : nComponents === 1
+        ? 1
+        : Math.max(MIN_STARTS, Math.min(MAX_STARTS, affordable));
+  const nMiddle = Math.min(nStarts, Math.max(MIN_MIDDLE, Math.ceil(MIDDLE_SHARE * nStarts)));
+  return {
+    nStarts,
+    shortIterations: SHORT_ITERATIONS,
+    nMiddle,
+    middleIterations: MIDDLE_ITERATIONS,
+    nPolished: Math.min(nMiddle, POLISHED_RUNS),
+    movesPerRound: nComponents === 1 ? 0 : MAX_MOVES,
+    moveIterations: MOVE_ITERATIONS,
+    movesPolished: MOVES_POLISHED,
+    maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
+  };
+}

@@ -1,0 +1,312 @@
+import { columnVariances } from './degeneracy.js';
+import {
+  emRun,
+  runSteps,
+  startParameters,
+  type EmLimits,
+  type EmSettings,
+  type StartRun,
+} from './em.js';
+import { estimateGaussianParameters } from './m-step.js';
+import { NumericError } from './numeric-error.js';
+import { componentOrder, permuteComponents } from './order-components.js';
+import { searchPlan, type SearchPlan } from './search-plan.js';
+import { splitMergeStarts } from './split-merge.js';
+import { startMethod, type DataMatrix, type MixtureParameters } from './types.js';
+
+/** Distinct solutions a search hands on (to be refined on all rows when it ran on a subsample). */
+export const KEPT_SOLUTIONS = 3;
+
+/** Two solutions whose ℓ agree to this relative precision are taken to be the same optimum. */
+const SAME_OPTIMUM = 1e-9;
+
+/** How one short run from a random start ended. */
+export interface StartOutcome {
+  readonly start: number;
+  readonly logLikelihood: number | undefined;
+  readonly iterations: number;
+  readonly failure: string | undefined;
+}
+
+/** A search's result for one model (K, structure). */
+export interface CellSearch {
+  /** Distinct non-degenerate converged solutions, best first (at most KEPT_SOLUTIONS). */
+  readonly solutions: StartRun[];
+  readonly starts: StartOutcome[];
+  /** Split-and-merge moves that improved the best solution. */
+  readonly moves: number;
+  /** Why there is no solution (every start failed or was degenerate). */
+  readonly failure: string | undefined;
+}
+
+/**
+ * The search for one model on `data` (see search-plan.ts): short runs from random
+ * starts, the best run on to convergence (accelerated), then split-and-merge moves
+ * from the best until a round improves nothing. Degenerate solutions are refused at
+ * every stage (findDegeneracy, against `variances`, the data's column variances).
+ */
+export function searchCell(
+  data: DataMatrix,
+  settings: EmSettings,
+  variances: Float64Array = columnVariances(data.values, data.nSamples, data.nFeatures),
+  onStarts?: (done: number, total: number) => void,
+): CellSearch {
+  const { nSamples: n, nFeatures: d } = data;
+  const plan = searchPlan(n, d, settings.nComponents, settings.covarianceType, settings.nInit);
+  const shortLimits: EmLimits = {
+    maxIter: Math.min(plan.shortIterations, settings.maxIter),
+    tol: settings.tol,
+    accelerate: false,
+  };
+  const fullLimits: EmLimits = { maxIter: settings.maxIter, tol: settings.tol, accelerate: true };
+  const run = (start: number, initial: MixtureParameters, limits: EmLimits) =>
+    runSteps(data, emRun(settings, n, d, limits, start, initial, variances));
+  // A run continued keeps to --max-iter in all (its first E-step repeats the last one).
+  const continueRun = (from: StartRun, limits: EmLimits) =>
+    from.converged || from.trajectory.length >= settings.maxIter
+      ? from
+      : joinRuns(
+          from,
+          run(from.start, from.parameters!, {
+            ...limits,
+            maxIter: Math.min(limits.maxIter, settings.maxIter - from.trajectory.length + 1),
+          }),
+        );
+
+  const shortRuns: StartRun[] = [];
+  for (let start = 0; start < plan.nStarts; start++) {
+    let initial: MixtureParameters;
+    try {
+      initial = startParameters(data, settings, start);
+    } catch (error) {
+      if (!(error instanceof NumericError)) throw error;
+      shortRuns.push(failedRun(start, error.message));
+      continue;
+    }
+    shortRuns.push(run(start, initial, shortLimits));
+    onStarts?.(start + 1, plan.nStarts);
+  }
+  const starts = shortRuns.map(outcome);
+
+  // Successive halving: the best short runs go on for a while, the best of those on
+  // to convergence; a degenerate one makes room for the next.
+  const failures = shortRuns.map((r) => r.failure).filter((f) => f !== undefined);
+  const middleLimits: EmLimits = {
+    maxIter: plan.middleIterations,
+    tol: settings.tol,
+    accelerate: true,
+  };
+  const middle = diverseBest(shortRuns, plan.nMiddle, settings).map((shortRun) =>
+    continueRun(shortRun, middleLimits),
+  );
+  middle.forEach((r) => r.failure !== undefined && failures.push(r.failure));
+  const ranked = diverseBest(middle, plan.nPolished, settings, 1);
+  const polished: StartRun[] = [];
+  for (let a = 0; a < ranked.length; a++) {
+    const continued = continueRun(ranked[a], fullLimits);
+    if (continued.failure !== undefined || continued.parameters === undefined) {
+      failures.push(continued.failure ?? 'singular');
+      continue;
+    }
+    polished.push(continued);
+  }
+  if (polished.length === 0) {
+    const reasons = [...new Set(failures)].slice(0, 2).join('; ');
+    return {
+      solutions: [],
+      starts,
+      moves: 0,
+      failure: `every one of ${plan.nStarts} starts collapsed or became singular (${reasons})`,
+    };
+  }
+  polished.sort(byLogLikelihood);
+
+  // Split-and-merge moves from the best, while they improve it.
+  let best = polished[0];
+  let moves = 0;
+  for (let round = 0; round < plan.maxRounds; round++) {
+    const start = best.start;
+    const improved = bestMove(data, settings, best, plan, {
+      first: (initial) =>
+        run(start, initial, {
+          ...fullLimits,
+          maxIter: Math.min(plan.moveIterations, settings.maxIter),
+        }),
+      rest: (from) => continueRun(from, fullLimits),
+    });
+    if (improved === undefined) break;
+    best = improved;
+    polished.unshift(improved);
+    moves++;
+  }
+  return {
+    solutions: distinct(polished).slice(0, KEPT_SOLUTIONS),
+    starts,
+    moves,
+    failure: undefined,
+  };
+}
+
+/**
+ * The best split-and-merge move from `from` that raises ℓ, or undefined. Every
+ * candidate move gets a short accelerated run, and the best `polish` of them are run
+ * to convergence: moves start next to a good solution, so a short run ranks them well.
+ */
+function bestMove(
+  data: DataMatrix,
+  settings: EmSettings,
+  from: StartRun,
+  plan: SearchPlan,
+  run: { first: (initial: MixtureParameters) => StartRun; rest: (from: StartRun) => StartRun },
+): StartRun | undefined {
+  const tried: StartRun[] = [];
+  for (const resp of splitMergeStarts(data, from.parameters!, plan.movesPerRound)) {
+    let initial: MixtureParameters;
+    try {
+      initial = estimateGaussianParameters(
+        data,
+        resp,
+        settings.nComponents,
+        settings.covarianceType,
+        settings.regCovar,
+      );
+    } catch (error) {
+      if (error instanceof NumericError) continue;
+      throw error;
+    }
+    tried.push(run.first(initial));
+  }
+  const current = lastOf(from.trajectory);
+  let best: StartRun | undefined;
+  for (const candidate of usableBest(tried, plan.movesPolished)) {
+    const moved = run.rest(candidate);
+    if (moved.failure !== undefined || moved.parameters === undefined) continue;
+    const value = lastOf(moved.trajectory);
+    const threshold = best === undefined ? current : lastOf(best.trajectory);
+    if (value > threshold + SAME_OPTIMUM * (1 + Math.abs(threshold))) best = moved;
+  }
+  return best;
+}
+
+/** A mixture fitted by the search, components in segment order (largest weight first). */
+export interface MixtureFit {
+  readonly parameters: MixtureParameters;
+  readonly logLikelihood: number;
+  /** ℓ after each E-step of the chosen run; never decreases (up to rounding). */
+  readonly trajectory: number[];
+  readonly iterations: number;
+  readonly converged: boolean;
+  /** 0-based index of the start the chosen solution descends from. */
+  readonly bestStart: number;
+  readonly starts: StartOutcome[];
+  readonly moves: number;
+}
+
+/** Fits one model by the search (searchCell) on all of `data`. Throws NumericError when it fails. */
+export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
+  const search = searchCell(data, settings);
+  return mixtureFit(settings, search, search.solutions);
+}
+
+/**
+ * The best of `runs` (highest final ℓ, earliest start on ties) as a MixtureFit in
+ * segment order; `search` tells how it was found. Throws NumericError when no run is usable.
+ */
+export function mixtureFit(
+  settings: EmSettings,
+  search: CellSearch,
+  runs: readonly StartRun[],
+): MixtureFit {
+  const usable = runs.filter((r) => r.failure === undefined && r.parameters !== undefined);
+  const best = [...usable].sort(byLogLikelihood)[0];
+  if (best === undefined) {
+    const reason = search.failure ?? runs.find((r) => r.failure !== undefined)?.failure;
+    throw new NumericError(
+      `no usable fit with K=${settings.nComponents}: ${reason ?? 'no solution'}`,
+    );
+  }
+  const parameters = best.parameters!;
+  return {
+    parameters: permuteComponents(parameters, componentOrder(parameters)),
+    logLikelihood: lastOf(best.trajectory),
+    trajectory: best.trajectory,
+    iterations: best.trajectory.length,
+    converged: best.converged,
+    bestStart: best.start,
+    starts: search.starts,
+    moves: search.moves,
+  };
+}
+
+/**
+ * The `count` best usable runs, plus the best `count`/4 of each seeding method: the
+ * methods develop at different speeds (random memberships start near the data's
+ * centre and separate slowly), so a ranking after a few steps alone would drop the
+ * slow ones, whose optima the others do not reach (the "crossing" solutions).
+ */
+function diverseBest(
+  runs: readonly StartRun[],
+  count: number,
+  settings: EmSettings,
+  perMethod = Math.ceil(count / 4),
+): StartRun[] {
+  const chosen = new Set(usableBest(runs, count));
+  for (const method of new Set(runs.map((r) => startMethod(settings.init, r.start)))) {
+    const ofMethod = runs.filter((r) => startMethod(settings.init, r.start) === method);
+    for (const r of usableBest(ofMethod, perMethod)) chosen.add(r);
+  }
+  return [...chosen].sort(byLogLikelihood);
+}
+
+/** The `count` usable runs (no failure) of highest final ℓ, best first. */
+function usableBest(runs: readonly StartRun[], count: number): StartRun[] {
+  return runs
+    .filter((r) => r.parameters !== undefined && r.failure === undefined)
+    .sort(byLogLikelihood)
+    .slice(0, count);
+}
+
+/** Highest final ℓ first, then the earliest start. */
+export function byLogLikelihood(a: StartRun, b: StartRun): number {
+  return lastOf(b.trajectory) - lastOf(a.trajectory) || a.start - b.start;
+}
+
+/** Runs sorted best first, with repeats of one optimum (ℓ equal to SAME_OPTIMUM) left out. */
+function distinct(runs: StartRun[]): StartRun[] {
+  const sorted = [...runs].sort(byLogLikelihood);
+  const kept: StartRun[] = [];
+  for (const r of sorted) {
+    const value = lastOf(r.trajectory);
+    const seen = kept.some(
+      (k) => Math.abs(lastOf(k.trajectory) - value) <= SAME_OPTIMUM * (1 + Math.abs(value)),
+    );
+    if (!seen) kept.push(r);
+  }
+  return kept;
+}
+
+/** A short run continued: one trajectory (the continuation's first E-step repeats the short run's last). */
+function joinRuns(first: StartRun, continued: StartRun): StartRun {
+  if (first === continued) return first;
+  return {
+    ...continued,
+    trajectory: [...first.trajectory.slice(0, -1), ...continued.trajectory],
+  };
+}
+
+function outcome(run: StartRun): StartOutcome {
+  return {
+    start: run.start,
+    logLikelihood: run.parameters === undefined ? undefined : lastOf(run.trajectory),
+    iterations: run.trajectory.length,
+    failure: run.failure,
+  };
+}
+
+function failedRun(start: number, failure: string): StartRun {
+  return { start, parameters: undefined, trajectory: [], converged: false, failure };
+}
+
+function lastOf(values: readonly number[]): number {
+  return values[values.length - 1];
+}

@@ -1,0 +1,147 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { predictMemberships } from './predict.js';
+import type { DataMatrix, MixtureParameters } from './types.js';
+
+/**
+ * Split-and-merge moves (SMEM; Ueda, Nakano, Ghahramani & Hinton 2000). EM from one
+ * solution cannot move a component across the data: when two components share one
+ * cluster while another component covers two, no EM step fixes it. A move merges two
+ * components (i, j) and splits a third (k) in two, and EM runs from there; the caller
+ * keeps the result only if its ℓ is higher.
+ *
+ * Candidates are ranked as Ueda et al. rank them:
+ *   merge(i, j) = Σₙ rₙᵢ rₙⱼ / (‖r·ᵢ‖ ‖r·ⱼ‖): components claiming the same rows;
+ *   split(k)    = Σₙ fₙₖ (log fₙₖ − log N(xₙ | θₖ)), fₙₖ = rₙₖ / Nₖ: the KL divergence
+ *                 of the component's rows from its Gaussian. With log N(xₙ | θₖ) =
+ *                 log rₙₖ − log πₖ + log p(xₙ) this is −log n − Σₙ fₙₖ log p(xₙ): the
+ *                 component whose rows the mixture explains worst.
+ * and triples are tried in order of the sum of their two ranks.
+ *
+ * A move is made on the responsibilities, not the parameters, so the structure's own
+ * M-step turns it into a valid start for every covariance structure: column i gets
+ * rᵢ + rⱼ, and component k's rows are shared between columns j and k by the side of
+ * its principal axis they fall on.
+ */
+
+/** Responsibilities (n×K each) of up to `limit` moves from `parameters`, best-ranked first. */
+export function splitMergeStarts(
+  data: DataMatrix,
+  parameters: MixtureParameters,
+  limit: number,
+): Float64Array[] {
+  const { nComponents: K } = parameters;
+  if (K < 2 || limit <= 0) return [];
+  const { resp, logDensity } = predictMemberships(data, parameters);
+  const n = data.nSamples;
+  const moves = rankMoves(resp, logDensity, n, K).slice(0, limit);
+  return moves.map(([i, j, k]) => {
+    const moved = resp.slice();
+    // Merge j into i (for K = 2, i = k: the merged whole is then split again).
+    for (let row = 0; row < n; row++) {
+      moved[row * K + i] = resp[row * K + i] + resp[row * K + j];
+      moved[row * K + j] = 0;
+    }
+    splitAlongPrincipalAxis(data, moved, K, k, j);
+    return moved;
+  });
+}
+
+/** Triples (i, j, k): merge i and j, split k; for K = 2 the one move (0, 1, 0). */
+function rankMoves(
+  resp: Float64Array,
+  logDensity: Float64Array,
+  n: number,
+  K: number,
+): [number, number, number][] {
+  if (K === 2) return [[0, 1, 0]];
+  const norms = new Float64Array(K);
+  const overlap = new Float64Array(K * K);
+  const meanLogDensity = new Float64Array(K);
+  const nk = new Float64Array(K);
+  for (let row = 0; row < n; row++) {
+    for (let a = 0; a < K; a++) {
+      const ra = resp[row * K + a];
+      if (ra === 0) continue;
+      norms[a] += ra * ra;
+      nk[a] += ra;
+      meanLogDensity[a] += ra * logDensity[row];
+      for (let b = a + 1; b < K; b++) overlap[a * K + b] += ra * resp[row * K + b];
+    }
+  }
+  const pairs: { i: number; j: number; score: number }[] = [];
+  for (let a = 0; a < K; a++) {
+    for (let b = a + 1; b < K; b++) {
+      const denominator = Math.sqrt(norms[a]) * Math.sqrt(norms[b]);
+      pairs.push({ i: a, j: b, score: denominator > 0 ? overlap[a * K + b] / denominator : 0 });
+    }
+  }
+  pairs.sort((p, q) => q.score - p.score || p.i - q.i || p.j - q.j);
+  // Higher split score: rows the mixture explains worst (lowest mean log density).
+  const splits = Array.from({ length: K }, (_, k) => k).sort(
+    (a, b) => splitScore(b) - splitScore(a) || a - b,
+  );
+  function splitScore(k: number): number {
+    return nk[k] > 0 ? -meanLogDensity[k] / nk[k] : -Infinity;
+  }
+  const triples: { move: [number, number, number]; rank: number; pairRank: number }[] = [];
+  pairs.forEach((pair, pairRank) => {
+    let splitRank = 0;
+    for (const k of splits) {
+      if (k === pair.i || k === pair.j) continue;
+      triples.push({ move: [pair.i, pair.j, k], rank: pairRank + splitRank, pairRank });
+      splitRank++;
+    }
+  });
+  triples.sort((a, b) => a.rank - b.rank || a.pairRank - b.pairRank);
+  return triples.map((t) => t.move);
+}
+
+/**
+ * Shares column `k` of `resp` (n×K) between columns k and `free` (which is zero): rows
+ * on the positive side of the principal axis of component k's weighted scatter go to
+ * `free`. The axis is found from the full scatter whatever the structure, since the
+ * direction to split along is a property of the rows.
+ */
+function splitAlongPrincipalAxis(
+  data: DataMatrix,
+  resp: Float64Array,
+  K: number,
+  k: number,
+  free: number,
+): void {
+  const { values, nSamples: n, nFeatures: d } = data;
+  const mean = new Float64Array(d);
+  let total = 0;
+  for (let row = 0; row < n; row++) {
+    const r = resp[row * K + k];
+    total += r;
+    for (let a = 0; a < d; a++) mean[a] += r * values[row * d + a];
+  }
+  if (!(total > 0)) return;
+  for (let a = 0; a < d; a++) mean[a] /= total;
+  const scatter = new Matrix(d, d);
+  for (let row = 0; row < n; row++) {
+    const r = resp[row * K + k];
+    if (r === 0) continue;
+    for (let a = 0; a < d; a++) {
+      const da = values[row * d + a] - mean[a];
+      for (let b = 0; b <= a; b++) {
+        scatter.set(a, b, scatter.get(a, b) + r * da * (values[row * d + b] - mean[b]));
+      }
+    }
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) scatter.set(b, a, scatter.get(a, b));
+  const eigen = new EigenvalueDecomposition(scatter, { assumeSymmetric: true });
+  const eigenvalues = eigen.realEigenvalues;
+  let largest = 0;
+  for (let a = 1; a < d; a++) if (eigenvalues[a] > eigenvalues[largest]) largest = a;
+  const axis = eigen.eigenvectorMatrix.getColumn(largest);
+  for (let row = 0; row < n; row++) {
+    let projection = 0;
+    for (let a = 0; a < d; a++) projection += (values[row * d + a] - mean[a]) * axis[a];
+    if (projection > 0) {
+      resp[row * K + free] = resp[row * K + k];
+      resp[row * K + k] = 0;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { Worker } from 'node:worker_threads';
+import { blockCount } from '../engine/e-step.js';
+import { rowCost, searchPlan } from '../engine/search-plan.js';
+import { searchRowCount } from '../engine/search-sample.js';
+import type { CellSearch } from '../engine/search.js';
+import { inlineRunner, type CellTask, type SweepRunner } from '../engine/select-model.js';
+import type { DataMatrix } from '../engine/types.js';
+import { BlockPool } from './block-pool.js';
+import type { SearchMessage, SearchRequest, SearchWorkerData } from './search-worker.js';
+import { shareValues } from './shared-data.js';
+
+/** Below this much estimated search work (operations), thread start-up costs more than it saves. */
+const MIN_PARALLEL_WORK = 1e8;
+
+/**
+ * A SweepRunner over `threads` worker threads. Model searches are handed out one at
+ * a time as workers become free and put back in task order; E-steps over all rows are
+ * split into row blocks over the threads (BlockPool) when there are at least two
+ * blocks. Either way the outcome is the same for any thread count. Small jobs run inline.
+ */
+export function sweepRunnerWithThreads(threads: number): SweepRunner {
+  return {
+    async search(data, settings, tasks, onProgress) {
+      const nWorkers = Math.min(threads, tasks.length);
+      if (nWorkers <= 1 || searchWork(data, settings.nInit, tasks) < MIN_PARALLEL_WORK) {
+        return inlineRunner.search(data, settings, tasks, onProgress);
+      }
+      const workerData: SearchWorkerData = {
+        values: shareValues(data),
+        nSamples: data.nSamples,
+        nFeatures: data.nFeatures,
+        settings,
+      };
+      const searches: CellSearch[] = new Array(tasks.length);
+      let next = 0;
+      let done = 0;
+      const workers = Array.from(
+        { length: nWorkers },
+        () => new Worker(new URL('./search-worker.js', import.meta.url), { workerData }),
+      );
+      try {
+        await Promise.all(
+          workers.map(
+            (worker) =>
+              new Promise<void>((resolve, reject) => {
+                const send = () => {
+                  const index = next++;
+                  if (index >= tasks.length) {
+                    resolve();
+                    return;
+                  }
+                  const request: SearchRequest = { index, task: tasks[index] };
+                  worker.postMessage(request);
+                };
+                worker.on('message', (message: SearchMessage) => {
+                  if ('error' in message) {
+                    reject(new Error(message.error));
+                  } else if ('starts' in message) {
+                    const task = tasks[message.index];
+                    onProgress?.({ done, total: tasks.length, task, starts: message.starts });
+                  } else {
+                    searches[message.index] = message.search;
+                    onProgress?.({ done: ++done, total: tasks.length });
+                    send();
+                  }
+                });
+                worker.on('error', reject);
+                send();
+              }),
+          ),
+        );
+      } finally {
+        await Promise.all(workers.map((worker) => worker.terminate()));
+      }
+      return searches;
+    },
+
+    eSteps(data) {
+      const nBlocks = blockCount(data.nSamples);
+      if (threads <= 1 || nBlocks < 2) return inlineRunner.eSteps(data);
+      const pool = BlockPool.create(data, Math.min(threads, nBlocks));
+      return {
+        execute: ({ factors, sums }) => pool.expectationStep(factors, sums),
+        close: () => pool.close(),
+      };
+    },
+  };
+}
+
+/** Operations the short runs of these searches will take (see search-plan.ts). */
+function searchWork(data: DataMatrix, nInit: number | 'auto', tasks: readonly CellTask[]): number {
+  return tasks.reduce((sum, { nComponents, covarianceType }) => {
+    const rows = Math.min(data.nSamples, searchRowCount(nComponents, data.nFeatures));
+    const plan = searchPlan(rows, data.nFeatures, nComponents, covarianceType, nInit);
+    const perIteration = rows * nComponents * rowCost(data.nFeatures, covarianceType);
+    return sum + plan.nStarts * plan.shortIterations * perIteration;
+  }, 0);
+}
