@@ -43,3 +43,41 @@ export function rateFromGains(previousGain: number, gain: number): number {
   const ratio = gain / previousGain;
   return ratio < 1 ? Math.sqrt(ratio) : NaN;
 }
+
+/**
+ * The gain in ℓ still to come after a plain EM step that gained `gain`, at contraction
+ * rate `rate` per step: gain·r²/(1−r²) after it, so gain/(1−r²) counting the step
+ * itself (∞ when the rate is unknown or ≥ 1).
+ */
+export function gainToCome(gain: number, rate: number): number {
+  if (!(gain >= 0)) return Infinity;
+  if (!(rate >= 0 && rate < 1)) return Infinity;
+  return gain / (1 - rate * rate);
+}
+
+/** How much larger than estimated the gain still to come is allowed to be, when a run is stopped for it. */
+export const GAIN_SAFETY = 10;
+
+/** E-steps before a run's rate is trusted enough to stop it for its estimated gain. */
+export const MIN_STEPS_BEFORE_STOP = 8;
+
+/**
+ * Whether a run cannot reach `bar`: even its ℓ plus the most it can still gain stays
+ * below it (after MIN_STEPS_BEFORE_STOP E-steps). The most it can gain is the smaller
+ * of GAIN_SAFETY times the estimated gain to come (gainToCome) and, for a run that may
+ * take `stepsLeft` more steps, the last gain for each of them: where EM crawls (a
+ * superfluous component, rate → 1) the rate gives no estimate, but the gains shrink.
+ */
+export function cannotReach(
+  step: StepProgress,
+  iterations: number,
+  bar: number,
+  stepsLeft: number,
+): boolean {
+  if (iterations < MIN_STEPS_BEFORE_STOP) return false;
+  const most = Math.min(
+    GAIN_SAFETY * gainToCome(step.gain, step.rate),
+    Math.max(step.gain, 0) * stepsLeft,
+  );
+  return step.logLikelihood + most < bar;
+}

@@ -1,4 +1,4 @@
-import { hasConverged, rateFromGains } from './convergence.js';
+import { cannotReach, hasConverged, rateFromGains } from './convergence.js';
 import { findDegeneracy } from './degeneracy.js';
 import { createResponsibilitySums, expectationStep, type ResponsibilitySums } from './e-step.js';
 import { initialResponsibilities } from './initialize.js';
@@ -35,6 +35,11 @@ export interface EmLimits {
   readonly maxIter: number;
   readonly tol: number;
   readonly accelerate: boolean;
+  /**
+   * Stop early (not converged) once the run cannot reach this ℓ (convergence.ts,
+   * cannotReach): a search polishing candidates needs only the ones that can win.
+   */
+  readonly bar?: number;
 }
 
 /** One finished EM run: its solution (undefined when it failed) and how it ended. */
@@ -204,6 +209,9 @@ function* plainSteps(
     if (t > 1 && hasConverged(status, nSamples, limits.tol)) {
       return { parameters, trajectory, converged: true };
     }
+    if (limits.bar !== undefined && cannotReach(status, t, limits.bar, limits.maxIter - t)) {
+      return { parameters, trajectory, converged: false };
+    }
     if (t >= limits.maxIter) return { parameters, trajectory, converged: false };
     parameters = mStep(sums, shape, nFeatures);
   }
@@ -247,7 +255,10 @@ function* acceleratedSteps(
     if (hasConverged(status, nSamples, limits.tol)) {
       return { parameters: p1, trajectory, converged: true };
     }
-    if (trajectory.length >= limits.maxIter) {
+    const stop =
+      limits.bar !== undefined &&
+      cannotReach(status, trajectory.length, limits.bar, limits.maxIter - trajectory.length);
+    if (stop || trajectory.length >= limits.maxIter) {
       return { parameters: p1, trajectory, converged: false };
     }
     const alpha = stepLength(norms, stepMax);
@@ -265,6 +276,10 @@ function* acceleratedSteps(
       } else {
         stepMax = Math.max(1, stepMax / 4);
       }
+    } else if (alpha === -stepMax) {
+      // The step wanted to be longer than allowed (at first, stepMax = 1 allows only
+      // plain EM): allow longer ones from the next cycle, as SQUAREM does.
+      stepMax *= 4;
     }
     if (!taken) {
       l0 = yield { factors: computePrecisionFactors(p2), sums, status };

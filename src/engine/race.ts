@@ -1,3 +1,4 @@
+import { cannotReach } from './convergence.js';
 import { findDegeneracy } from './degeneracy.js';
 import { emRun, type EmSettings, type EmStatus, type EStepRequest, type StartRun } from './em.js';
 import type { DataMatrix, MixtureParameters } from './types.js';
@@ -6,7 +7,7 @@ import type { DataMatrix, MixtureParameters } from './types.js';
  * Refinement on all rows of the solutions a search found on a subsample, as a race.
  * Every candidate is EM run on (accelerated) from its subsample solution, a few
  * E-steps at a time in turn. A candidate stops early when it cannot win: when even
- * its ℓ plus RACE_SAFETY times the gain still to come (convergence.ts's estimate)
+ * its ℓ plus GAIN_SAFETY times the gain still to come (convergence.ts, cannotReach)
  * leaves its criterion above the current criterion of the leader. The leader's own
  * criterion can only fall as it converges, so the comparison is against a bound that
  * only gets harder to beat. A sweep over K on a million rows therefore does not
@@ -21,12 +22,6 @@ import type { DataMatrix, MixtureParameters } from './types.js';
 /** E-steps each running candidate takes per turn. */
 const STEPS_PER_TURN = 4;
 
-/** E-steps on all rows before a candidate's rate is trusted enough to stop it. */
-const MIN_STEPS_BEFORE_STOP = 8;
-
-/** How much larger than estimated the gain still to come is allowed to be. */
-const RACE_SAFETY = 10;
-
 export interface RaceCandidate {
   /** The model's settings (K, structure, …). */
   readonly settings: EmSettings;
@@ -34,6 +29,9 @@ export interface RaceCandidate {
   readonly initial: MixtureParameters;
   /** The criterion's penalty: criterion = −2ℓ + penalty (BIC: p ln n, AIC: 2p). */
   readonly penalty: number;
+  /** The model it belongs to, and its rank there (0: the model's best on the subsample). */
+  readonly model: number;
+  readonly rank: number;
 }
 
 /** A refined candidate: converged, or stopped early because it could not win. */
@@ -88,8 +86,31 @@ export async function refineRace(
   const criterionOf = (r: (typeof runners)[number]) =>
     r.status === undefined ? Infinity : -2 * r.status.logLikelihood + r.candidate.penalty;
 
+  // A model's other solutions wait for its best: they run once it has converged (it may
+  // win), and are dropped when it was stopped (a model whose best cannot win).
+  const leadOf = (r: (typeof runners)[number]) =>
+    runners.find((o) => o.candidate.model === r.candidate.model && o.candidate.rank === 0);
   while (runners.some((r) => r.result === undefined)) {
     for (const [index, runner] of runners.entries()) {
+      const lead = runner.candidate.rank === 0 ? undefined : leadOf(runner);
+      if (lead !== undefined && runner.result === undefined) {
+        if (lead.result === undefined) continue;
+        if (lead.result.stoppedEarly) {
+          runner.steps.return(undefined as never);
+          runner.result = {
+            run: {
+              start: runner.candidate.start,
+              parameters: undefined,
+              trajectory: [],
+              converged: false,
+              failure: 'not refined: the best solution of its model could not win',
+            },
+            stoppedEarly: true,
+          };
+          done++;
+          continue;
+        }
+      }
       for (let s = 0; s < STEPS_PER_TURN && runner.result === undefined; s++) {
         const { next } = runner;
         if (next.done) {
@@ -133,9 +154,10 @@ export async function refineRace(
     for (const runner of runners) {
       const { status } = runner;
       if (runner.result !== undefined || status === undefined) continue;
-      if (status.iterations < MIN_STEPS_BEFORE_STOP) continue;
-      const optimistic = criterionOf(runner) - 2 * RACE_SAFETY * gainToCome(status);
-      if (!(optimistic > leader)) continue;
+      // criterion = −2ℓ + penalty < leader  ⇔  ℓ > (penalty − leader) / 2
+      const bar = (runner.candidate.penalty - leader) / 2;
+      const stepsLeft = runner.candidate.settings.maxIter - status.iterations;
+      if (!cannotReach(status, status.iterations, bar, stepsLeft)) continue;
       runner.steps.return(undefined as never);
       const parameters = status.parameters;
       runner.result = {
@@ -152,14 +174,6 @@ export async function refineRace(
     }
   }
   return runners.map((r) => r.result!);
-}
-
-/** The gain in ℓ still to come at this rate (∞ when the rate is unknown or ≥ 1). */
-function gainToCome(status: EmStatus): number {
-  const { gain, rate } = status;
-  if (!(gain >= 0)) return Infinity;
-  if (!(rate >= 0 && rate < 1)) return Infinity;
-  return gain / (1 - rate * rate);
 }
 
 /** The accepted ℓ values in order, each recorded once. */

@@ -27,6 +27,11 @@ export interface SearchPlan {
   readonly movesPolished: number;
   /** Rounds of moves; a round that improves nothing ends them. */
   readonly maxRounds: number;
+  /**
+   * Operations the whole search may spend: polishing past the first run and further
+   * rounds of moves start only while the spending is below it.
+   */
+  readonly budget: number;
 }
 
 /**
@@ -46,6 +51,8 @@ export const MAX_MOVES = 48;
 export const MOVE_ITERATIONS = 12;
 export const MOVES_POLISHED = 4;
 export const MAX_ROUNDS = 10;
+/** Operations one model's whole search may spend before it stops starting new work: ~1 s. */
+export const SEARCH_BUDGET = 1e9;
 
 /**
  * Per row and component, the E-step's cost for a structure: the Mahalanobis term and
@@ -87,5 +94,6 @@ export function searchPlan(
     moveIterations: MOVE_ITERATIONS,
     movesPolished: MOVES_POLISHED,
     maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
+    budget: SEARCH_BUDGET,
   };
 }

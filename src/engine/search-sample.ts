@@ -12,6 +12,9 @@ import type { CovarianceType, DataMatrix } from './types.js';
  */
 export const MIN_SEARCH_ROWS = 5000;
 
+/** The tolerance (per row) of a search on a subsample; see createSearchExecutor. */
+export const SUBSAMPLE_TOL = 1e-7;
+
 /** Distinguishes the subsample's random stream from the starts' (seed, K, type, start). */
 const SUBSAMPLE_STREAM = 0x5b5a;
 
@@ -68,10 +71,12 @@ export function createSearchExecutor(
     return entry;
   };
   return (task, onStarts) => {
-    const search = prepared(
-      Math.min(data.nSamples, searchRowCount(task.nComponents, data.nFeatures)),
-    );
-    return searchCell(search.data, { ...settings, ...task }, search.variances, onStarts);
+    const rows = Math.min(data.nSamples, searchRowCount(task.nComponents, data.nFeatures));
+    const search = prepared(rows);
+    // On a subsample the search only ranks solutions for the refinement on all rows,
+    // which converges to --tol: ranking needs no more than SUBSAMPLE_TOL.
+    const tol = rows < data.nSamples ? Math.max(settings.tol, SUBSAMPLE_TOL) : settings.tol;
+    return searchCell(search.data, { ...settings, ...task, tol }, search.variances, onStarts);
   };
 }
 

@@ -10,7 +10,7 @@ import {
 import { estimateGaussianParameters } from './m-step.js';
 import { NumericError } from './numeric-error.js';
 import { componentOrder, permuteComponents } from './order-components.js';
-import { searchPlan, type SearchPlan } from './search-plan.js';
+import { rowCost, searchPlan, type SearchPlan } from './search-plan.js';
 import { splitMergeStarts } from './split-merge.js';
 import { startMethod, type DataMatrix, type MixtureParameters } from './types.js';
 
@@ -59,8 +59,15 @@ export function searchCell(
     accelerate: false,
   };
   const fullLimits: EmLimits = { maxIter: settings.maxIter, tol: settings.tol, accelerate: true };
-  const run = (start: number, initial: MixtureParameters, limits: EmLimits) =>
-    runSteps(data, emRun(settings, n, d, limits, start, initial, variances));
+  // Operations spent (E-steps × their cost): polishing beyond the first run and the
+  // split-and-merge rounds stop once the plan's budget is used up.
+  const stepCost = n * settings.nComponents * rowCost(d, settings.covarianceType);
+  let spent = 0;
+  const run = (start: number, initial: MixtureParameters, limits: EmLimits) => {
+    const result = runSteps(data, emRun(settings, n, d, limits, start, initial, variances));
+    spent += result.trajectory.length * stepCost;
+    return result;
+  };
   // A run continued keeps to --max-iter in all (its first E-step repeats the last one).
   const continueRun = (from: StartRun, limits: EmLimits) =>
     from.converged || from.trajectory.length >= settings.maxIter
@@ -102,8 +109,10 @@ export function searchCell(
   middle.forEach((r) => r.failure !== undefined && failures.push(r.failure));
   const ranked = diverseBest(middle, plan.nPolished, settings, 1);
   const polished: StartRun[] = [];
-  for (let a = 0; a < ranked.length; a++) {
-    const continued = continueRun(ranked[a], fullLimits);
+  // After the first, a run stops once it cannot beat the best so far.
+  for (let a = 0; a < ranked.length && (polished.length === 0 || spent < plan.budget); a++) {
+    const bar = polished.length === 0 ? undefined : Math.max(...polished.map(finalOf));
+    const continued = continueRun(ranked[a], { ...fullLimits, bar });
     if (continued.failure !== undefined || continued.parameters === undefined) {
       failures.push(continued.failure ?? 'singular');
       continue;
@@ -124,7 +133,7 @@ export function searchCell(
   // Split-and-merge moves from the best, while they improve it.
   let best = polished[0];
   let moves = 0;
-  for (let round = 0; round < plan.maxRounds; round++) {
+  for (let round = 0; round < plan.maxRounds && spent < plan.budget; round++) {
     const start = best.start;
     const improved = bestMove(data, settings, best, plan, {
       first: (initial) =>
@@ -132,7 +141,7 @@ export function searchCell(
           ...fullLimits,
           maxIter: Math.min(plan.moveIterations, settings.maxIter),
         }),
-      rest: (from) => continueRun(from, fullLimits),
+      rest: (from, bar) => continueRun(from, { ...fullLimits, bar }),
     });
     if (improved === undefined) break;
     best = improved;
@@ -157,7 +166,10 @@ function bestMove(
   settings: EmSettings,
   from: StartRun,
   plan: SearchPlan,
-  run: { first: (initial: MixtureParameters) => StartRun; rest: (from: StartRun) => StartRun },
+  run: {
+    first: (initial: MixtureParameters) => StartRun;
+    rest: (from: StartRun, bar: number) => StartRun;
+  },
 ): StartRun | undefined {
   const tried: StartRun[] = [];
   for (const resp of splitMergeStarts(data, from.parameters!, plan.movesPerRound)) {
@@ -179,10 +191,10 @@ function bestMove(
   const current = lastOf(from.trajectory);
   let best: StartRun | undefined;
   for (const candidate of usableBest(tried, plan.movesPolished)) {
-    const moved = run.rest(candidate);
+    const threshold = best === undefined ? current : lastOf(best.trajectory);
+    const moved = run.rest(candidate, threshold);
     if (moved.failure !== undefined || moved.parameters === undefined) continue;
     const value = lastOf(moved.trajectory);
-    const threshold = best === undefined ? current : lastOf(best.trajectory);
     if (value > threshold + SAME_OPTIMUM * (1 + Math.abs(threshold))) best = moved;
   }
   return best;
@@ -305,6 +317,10 @@ function outcome(run: StartRun): StartOutcome {
 
 function failedRun(start: number, failure: string): StartRun {
   return { start, parameters: undefined, trajectory: [], converged: false, failure };
+}
+
+function finalOf(run: StartRun): number {
+  return lastOf(run.trajectory);
 }
 
 function lastOf(values: readonly number[]): number {

@@ -151,13 +151,15 @@ export async function sweepModels(
   const subsampled = (model: CellTask) => searchRowCount(model.nComponents, nFeatures) < nSamples;
 
   // Refinement on all rows of every subsampled model's kept solutions, in one race.
-  const candidates = runnable.filter(subsampled).flatMap((model) =>
-    searchOf(model).solutions.map((run) => ({
+  const candidates = runnable.filter(subsampled).flatMap((model, modelIndex) =>
+    searchOf(model).solutions.map((run, rank) => ({
       model,
       candidate: {
         settings: { ...settings, ...model },
         start: run.start,
         initial: run.parameters!,
+        model: modelIndex,
+        rank,
         penalty: criterionPenalty(
           criterion,
           freeParameterCount(model.covarianceType, model.nComponents, nFeatures),

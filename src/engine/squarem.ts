@@ -45,7 +45,7 @@ export function stepNorms(
   return { first: Math.sqrt(first), second: Math.sqrt(second), curvature: Math.sqrt(curvature) };
 }
 
-/** SQUAREM's step length α (negative; −1 means no extrapolation). */
+/** SQUAREM's step length α (negative; −1 means no extrapolation), clamped to [−stepMax, −1]. */
 export function stepLength(norms: StepNorms, stepMax: number): number {
   if (!(norms.curvature > 0)) return -1;
   const alpha = -norms.first / norms.curvature;

@@ -1,0 +1,323 @@
+/**
+ * The search and the EM it runs: SQUAREM's ℓ never decreases and lands on plain EM's
+ * fixed point; the stopping rule by hand; a split-and-merge move repairs a local
+ * optimum EM cannot leave; tied accepts the small components full refuses; the Mall
+ * full K=3 optimum for every seed; and a K sweep on a subsample refined in a race
+ * agrees with fitting each K alone.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  cannotReach,
+  gainToCome,
+  hasConverged,
+  rateFromGains,
+} from '../../src/engine/convergence.js';
+import { emRun, runSteps, startParameters, type EmSettings } from '../../src/engine/em.js';
+import { estimateGaussianParameters } from '../../src/engine/m-step.js';
+import { Random } from '../../src/engine/random.js';
+import { searchRowCount } from '../../src/engine/search-sample.js';
+import { fitMixture } from '../../src/engine/search.js';
+import { bestCell, sweepModels } from '../../src/engine/select-model.js';
+import { splitMergeStarts } from '../../src/engine/split-merge.js';
+import { COVARIANCE_TYPES, type CovarianceType } from '../../src/engine/types.js';
+import {
+  assertClose,
+  fromParameters,
+  referenceLogLikelihood,
+  sampleMixture,
+  toDataMatrix,
+  type Matrix,
+  type ReferenceMixture,
+} from './reference.js';
+
+const settings = (overrides: Partial<EmSettings>): EmSettings => ({
+  nComponents: 3,
+  covarianceType: 'full',
+  init: 'mixed',
+  nInit: 'auto',
+  maxIter: 1000,
+  tol: 1e-10,
+  regCovar: 1e-6,
+  seed: 0,
+  ...overrides,
+});
+
+/** ℓ after each step is at least the one before, up to a relative 1e-12 of rounding. */
+function expectNonDecreasing(trajectory: number[]): void {
+  for (let t = 1; t < trajectory.length; t++) {
+    const slack = 1e-12 * Math.abs(trajectory[t - 1]);
+    if (!(trajectory[t] >= trajectory[t - 1] - slack)) {
+      throw new Error(`ℓ decreased at step ${t + 1}: ${trajectory[t - 1]} → ${trajectory[t]}`);
+    }
+  }
+}
+
+/** Three overlapping components: EM converges slowly, so SQUAREM has work to do. */
+const OVERLAPPING: ReferenceMixture = {
+  weights: [0.5, 0.3, 0.2],
+  means: [
+    [0, 0],
+    [1.5, 0.5],
+    [0.5, 2],
+  ],
+  covariances: [
+    [
+      [1, 0.4],
+      [0.4, 1],
+    ],
+    [
+      [0.6, -0.2],
+      [-0.2, 0.9],
+    ],
+    [
+      [0.8, 0],
+      [0, 0.5],
+    ],
+  ],
+};
+
+describe('SQUAREM-accelerated EM', () => {
+  const rows = sampleMixture(new Random(77), OVERLAPPING, 600).rows;
+  const data = toDataMatrix(rows);
+  const cases = COVARIANCE_TYPES.flatMap((covarianceType) =>
+    [0, 1, 2, 3, 4, 5].map((start) => ({ covarianceType, start })),
+  );
+
+  it.each(cases)(
+    '$covarianceType, start $start: ℓ never decreases, and the fixed point is plain EM’s',
+    ({ covarianceType, start }) => {
+      const s = settings({ covarianceType });
+      const initial = startParameters(data, s, start);
+      const run = (accelerate: boolean) =>
+        runSteps(
+          data,
+          emRun(s, 600, 2, { maxIter: 5000, tol: 1e-12, accelerate }, start, initial, undefined),
+        );
+      const fast = run(true);
+      const plain = run(false);
+      expectNonDecreasing(fast.trajectory);
+      expectNonDecreasing(plain.trajectory);
+      expect(fast.converged).toBe(true);
+      // the returned parameters are the ones whose ℓ ends the trajectory (naive reference)
+      const ell = referenceLogLikelihood(rows, fromParameters(fast.parameters!));
+      assertClose(fast.trajectory.at(-1)!, ell, 1e-10, 'ℓ of the returned parameters');
+      // from the same start, both reach the same optimum (EM's basin), to the tolerance
+      assertClose(fast.trajectory.at(-1)!, plain.trajectory.at(-1)!, 1e-7, 'same optimum');
+    },
+  );
+
+  it('takes fewer E-steps than plain EM where EM crawls', () => {
+    let fastSteps = 0;
+    let plainSteps = 0;
+    for (let start = 0; start < 8; start++) {
+      const s = settings({});
+      const initial = startParameters(data, s, start);
+      const steps = (accelerate: boolean) =>
+        runSteps(
+          data,
+          emRun(s, 600, 2, { maxIter: 5000, tol: 1e-12, accelerate }, start, initial, undefined),
+        ).trajectory.length;
+      fastSteps += steps(true);
+      plainSteps += steps(false);
+    }
+    expect(fastSteps).toBeLessThan(plainSteps / 2);
+  });
+});
+
+describe('the stopping rule (convergence.ts)', () => {
+  it('stops when the step and the gain still to come are below tol per row', () => {
+    // rate 0.5: to come = g·r²/(1−r²) = g/3; 1000 rows, tol 1e-6 → both below 1e-3 total
+    expect(hasConverged({ logLikelihood: -500, gain: 9e-4, rate: 0.5 }, 1000, 1e-6)).toBe(true);
+    expect(hasConverged({ logLikelihood: -500, gain: 1.1e-3, rate: 0.5 }, 1000, 1e-6)).toBe(false);
+    // a crawl: the same step, but r = 0.999 leaves ~500 such steps' worth to come
+    expect(hasConverged({ logLikelihood: -500, gain: 9e-4, rate: 0.999 }, 1000, 1e-6)).toBe(false);
+    // the same rule means the same per row on 10⁶ rows
+    expect(hasConverged({ logLikelihood: -5e5, gain: 0.9, rate: 0.5 }, 1e6, 1e-6)).toBe(true);
+    // an unknown or growing rate never converges, except at rounding level
+    expect(hasConverged({ logLikelihood: -500, gain: 1e-9, rate: NaN }, 1000, 1e-6)).toBe(false);
+    expect(hasConverged({ logLikelihood: -500, gain: 1e-12, rate: NaN }, 1000, 1e-6)).toBe(true);
+    expect(hasConverged({ logLikelihood: -500, gain: -1e-12, rate: 2 }, 1000, 1e-6)).toBe(true);
+  });
+
+  it('rates and gains to come, by hand', () => {
+    expect(rateFromGains(4, 1)).toBe(0.5);
+    expect(rateFromGains(1, 2)).toBeNaN();
+    expect(rateFromGains(0, 1)).toBeNaN();
+    expect(gainToCome(3, 0.5)).toBe(4); // 3 / (1 − 0.25)
+    expect(gainToCome(3, 1)).toBe(Infinity);
+    // ℓ −100 + min(10 · 4, 3 · 1000) = −60: cannot reach −50, can reach −70
+    const step = { logLikelihood: -100, gain: 3, rate: 0.5 };
+    expect(cannotReach(step, 20, -50, 1000)).toBe(true);
+    expect(cannotReach(step, 20, -70, 1000)).toBe(false);
+    // too early to judge
+    expect(cannotReach(step, 3, -50, 1000)).toBe(false);
+    // a crawl (rate ≥ 1) is bounded by its last gain times the steps it has left
+    expect(cannotReach({ logLikelihood: -100, gain: 0.01, rate: 1.01 }, 20, -80, 1000)).toBe(true);
+    expect(cannotReach({ logLikelihood: -100, gain: 0.01, rate: 1.01 }, 20, -95, 1000)).toBe(false);
+  });
+});
+
+/** Three tight, well-separated blobs of 100 rows each. */
+function threeBlobs(): Matrix {
+  const blob = (cx: number, cy: number): ReferenceMixture => ({
+    weights: [1],
+    means: [[cx, cy]],
+    covariances: [
+      [
+        [0.2, 0],
+        [0, 0.2],
+      ],
+    ],
+  });
+  const random = new Random(11);
+  return [
+    ...sampleMixture(random, blob(0, 0), 100).rows,
+    ...sampleMixture(random, blob(8, 0), 100).rows,
+    ...sampleMixture(random, blob(4, 7), 100).rows,
+  ];
+}
+
+describe('split-and-merge moves', () => {
+  it('repair two components sharing one blob while a third spans two', () => {
+    const rows = threeBlobs();
+    const data = toDataMatrix(rows);
+    const s = settings({ covarianceType: 'full' });
+    // memberships: blob 1 split between components 0 and 1 by x; blobs 2 and 3 both in 2
+    const resp = new Float64Array(300 * 3);
+    rows.forEach(([x], i) => {
+      const k = i < 100 ? (x < 0 ? 0 : 1) : 2;
+      resp[i * 3 + k] = 1;
+    });
+    const stuck = runSteps(
+      data,
+      emRun(
+        s,
+        300,
+        2,
+        { maxIter: 1000, tol: 1e-12, accelerate: true },
+        0,
+        estimateGaussianParameters(data, resp, 3, 'full', 1e-6),
+        undefined,
+      ),
+    );
+    const moves = splitMergeStarts(data, stuck.parameters!, 10);
+    expect(moves.length).toBeGreaterThan(0);
+    const best = Math.max(
+      ...moves.map(
+        (moved) =>
+          runSteps(
+            data,
+            emRun(
+              s,
+              300,
+              2,
+              { maxIter: 1000, tol: 1e-12, accelerate: true },
+              0,
+              estimateGaussianParameters(data, moved, 3, 'full', 1e-6),
+              undefined,
+            ),
+          ).trajectory.at(-1)!,
+      ),
+    );
+    // the three blobs, one component each, by a wide margin (hundreds of nats here)
+    expect(best).toBeGreaterThan(stuck.trajectory.at(-1)! + 100);
+    // and the search finds that optimum by itself
+    const fit = fitMixture(data, s);
+    assertClose(fit.logLikelihood, best, 1e-8, 'search reaches the repaired optimum');
+  });
+});
+
+describe('small components by structure', () => {
+  // three blobs and two isolated rows far from everything
+  const rows = [...threeBlobs(), [30, 30], [-30, 25]];
+  const data = toDataMatrix(rows);
+
+  it('tied keeps a component on a single isolated row: the shared covariance bounds it', () => {
+    const fit = fitMixture(data, settings({ nComponents: 5, covarianceType: 'tied' }));
+    const rowsHeld = Array.from(fit.parameters.weights, (w) => w * rows.length).sort(
+      (a, b) => a - b,
+    );
+    expect(rowsHeld[0]).toBeCloseTo(1, 3);
+    expect(rowsHeld[1]).toBeCloseTo(1, 3);
+  });
+
+  it('full refuses that solution (a component of one row has a singular covariance)', () => {
+    const fit = fitMixture(data, settings({ nComponents: 5, covarianceType: 'full' }));
+    for (const w of fit.parameters.weights) expect(w * rows.length).toBeGreaterThan(2);
+  });
+});
+
+/** Mall income and score, standardised with the population sd (as gmm does). */
+function mallData() {
+  const text = readFileSync(new URL('../../fixtures/mall_customers.csv', import.meta.url), 'utf8');
+  const rows = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').slice(3, 5).map(Number));
+  const n = rows.length;
+  const standardised = rows.map((r) => [...r]);
+  for (let j = 0; j < 2; j++) {
+    const mean = rows.reduce((s, r) => s + r[j], 0) / n;
+    const sd = Math.sqrt(rows.reduce((s, r) => s + (r[j] - mean) ** 2, 0) / n);
+    standardised.forEach((r, i) => (r[j] = (rows[i][j] - mean) / sd));
+  }
+  return toDataMatrix(standardised);
+}
+
+describe('the Mall data, full K=3', () => {
+  // scikit-learn's best of 300 starts at tol 1e-10 (fixtures/reference/mall-sklearn.json)
+  const reference = JSON.parse(
+    readFileSync(new URL('../../fixtures/reference/mall-sklearn.json', import.meta.url), 'utf8'),
+  ) as { fits: { covarianceType: CovarianceType; nComponents: number; logLikelihood: number }[] };
+  const best = reference.fits.find((f) => f.covarianceType === 'full' && f.nComponents === 3)!;
+  const data = mallData();
+
+  it.each(Array.from({ length: 20 }, (_, seed) => seed))(
+    'seed %i reaches scikit-learn’s best, ℓ = −494.3923',
+    (seed) => {
+      const fit = fitMixture(data, settings({ seed }));
+      expect(best.logLikelihood).toBeCloseTo(-494.3923, 4);
+      expect(fit.logLikelihood).toBeGreaterThan(best.logLikelihood - 1e-6);
+    },
+  );
+});
+
+describe('a K sweep on a subsample, refined in a race', () => {
+  // 3 components, 12,000 rows: more than the search sample, so every K is searched on
+  // a subsample and refined on all rows
+  const truth: ReferenceMixture = {
+    weights: [0.5, 0.3, 0.2],
+    means: [
+      [0, 0],
+      [6, 1],
+      [1, 6],
+    ],
+    covariances: OVERLAPPING.covariances,
+  };
+  const data = toDataMatrix(sampleMixture(new Random(2024), truth, 12_000).rows);
+  const sweepSettings = { ...settings({}), nComponents: undefined, covarianceType: undefined };
+  delete sweepSettings.nComponents;
+  delete sweepSettings.covarianceType;
+
+  it('picks K=3, with the ℓ of fitting K=3 alone, and no -k cell beats it', async () => {
+    expect(searchRowCount(6, 2)).toBeLessThan(data.nSamples);
+    const cells = await sweepModels(data, [1, 2, 3, 4, 5, 6], ['full'], sweepSettings);
+    const chosen = bestCell(cells, 'bic')!;
+    expect(chosen.nComponents).toBe(3);
+    expect(chosen.stoppedEarly).toBe(false);
+    expect(chosen.result!.fit.converged).toBe(true);
+    for (const K of [1, 2, 3, 4, 5, 6]) {
+      const [alone] = await sweepModels(data, [K], ['full'], sweepSettings);
+      if (K === 3) {
+        expect(alone.result!.fit.logLikelihood).toBe(chosen.result!.fit.logLikelihood);
+      }
+      expect(alone.result!.criteria.bic).toBeGreaterThanOrEqual(chosen.result!.criteria.bic);
+    }
+    // cells stopped early are marked, and their BIC (an upper bound) is worse
+    for (const cell of cells.filter((c) => c.stoppedEarly)) {
+      expect(cell.result!.criteria.bic).toBeGreaterThan(chosen.result!.criteria.bic);
+    }
+  });
+});
