@@ -2,7 +2,7 @@
 // process so one scenario's heap does not colour the next.
 //
 //   node bench/engine_iteration.mjs --n N --d D --k K [--iterations I] [--seed S]
-//        [--raw out.f64] [--params out.json]
+//        [--covariance full|tied] [--raw out.f64] [--params out.json]
 //
 // Data: N rows of bench/generate.mjs's known mixture. One iteration, starting from
 // the true parameters: computePrecisionFactors + expectationStep (gathering the
@@ -35,8 +35,20 @@ const iterations = Number(option('--iterations', 5));
 const seed = Number(option('--seed', 1));
 const rawPath = option('--raw', undefined);
 const paramsPath = option('--params', undefined);
+const covarianceType = option('--covariance', 'full');
 
-const mixture = knownMixture(d, K, seed);
+const known = knownMixture(d, K, seed);
+// tied: every component takes the first one's covariance (so does the python side)
+const mixture =
+  covarianceType === 'tied'
+    ? {
+        ...known,
+        covariances: Float64Array.from(
+          { length: K * d * d },
+          (_, e) => known.covariances[e % (d * d)],
+        ),
+      }
+    : known;
 const data = sampleMixture(mixture, n, seed);
 if (rawPath) writeRaw(rawPath, data);
 if (paramsPath) writeFileSync(paramsPath, JSON.stringify(mixtureJson(mixture)));
@@ -44,7 +56,7 @@ if (paramsPath) writeFileSync(paramsPath, JSON.stringify(mixtureJson(mixture)));
 let parameters = {
   nComponents: K,
   nFeatures: d,
-  covarianceType: 'full',
+  covarianceType,
   weights: mixture.weights,
   means: mixture.means,
   covariances: mixture.covariances,
@@ -58,7 +70,7 @@ function iterate() {
   const t1 = performance.now();
   const logLikelihood = expectationStep(data, factors, resp, sums);
   const t2 = performance.now();
-  parameters = estimateGaussianParameters(data, resp, K, 'full', 1e-6, sums);
+  parameters = estimateGaussianParameters(data, resp, K, covarianceType, 1e-6, sums);
   const t3 = performance.now();
   return { total: t3 - t0, precision: t1 - t0, eStep: t2 - t1, mStep: t3 - t2, logLikelihood };
 }
@@ -85,7 +97,7 @@ async function iterateThreaded() {
   const t0 = performance.now();
   const factors = computePrecisionFactors(threadedParameters);
   await pool.expectationStep(factors, threadedSums);
-  threadedParameters = parametersFromSums(threadedSums, K, d, 'full', 1e-6);
+  threadedParameters = parametersFromSums(threadedSums, K, d, covarianceType, 1e-6);
   return performance.now() - t0;
 }
 await iterateThreaded();

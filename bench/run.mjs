@@ -44,6 +44,8 @@ const CONFIG = QUICK
       selectRows: 10_000,
       scaling: [10_000, 100_000],
       sklearnRepeats: 1,
+      highDRows: 5_000,
+      autoKRows: 100_000,
     }
   : {
       mallRuns: 5,
@@ -54,6 +56,8 @@ const CONFIG = QUICK
       selectRows: 100_000,
       scaling: [100_000, 1_000_000],
       sklearnRepeats: 3,
+      highDRows: 20_000,
+      autoKRows: 1_000_000,
     };
 
 // ---------------------------------------------------------------- helpers
@@ -285,14 +289,24 @@ async function printEnvironment() {
 const engineCache = new Map();
 
 /** `files`: { raw, params } to write the data for python; fresh: measure even if cached. */
-async function engineIteration(n, d, K, files = {}) {
-  const key = `${n}:${d}:${K}`;
+async function engineIteration(n, d, K, files = {}, covariance = 'full') {
+  const key = `${n}:${d}:${K}:${covariance}`;
   if (engineCache.has(key) && !files.raw && !files.fresh) return engineCache.get(key);
   // more timed iterations when one is short, so the median is stable
   const iterations = Math.max(5, Math.min(50, Math.round(2e6 / n)));
-  const args = [ENGINE_SCRIPT, '--n', n, '--d', d, '--k', K, '--iterations', iterations].map(
-    String,
-  );
+  const args = [
+    ENGINE_SCRIPT,
+    '--n',
+    n,
+    '--d',
+    d,
+    '--k',
+    K,
+    '--iterations',
+    iterations,
+    '--covariance',
+    covariance,
+  ].map(String);
   if (files.raw) args.push('--raw', files.raw, '--params', files.params);
   const result = await runChild(process.execPath, args, { timeoutS: 600 });
   if (!ok(result))
@@ -305,9 +319,9 @@ async function engineIteration(n, d, K, files = {}) {
 const sklearnCache = new Map();
 
 /** scikit-learn's per-iteration time on the raw file; null when sklearn is unavailable. */
-async function sklearnIteration(n, d, K, files) {
+async function sklearnIteration(n, d, K, files, covariance = 'full') {
   if ((await sklearn()) === null) return null;
-  const key = `${n}:${d}:${K}`;
+  const key = `${n}:${d}:${K}:${covariance}`;
   if (sklearnCache.has(key)) return sklearnCache.get(key);
   const args = [SKLEARN_SCRIPT, 'iteration', '--raw', files.raw, '--params', files.params];
   args.push(
@@ -319,6 +333,8 @@ async function sklearnIteration(n, d, K, files) {
     String(CONFIG.sklearnRepeats),
     '--iters',
     '10',
+    '--covariance',
+    covariance,
   );
   const result = await runChild(PYTHON, args, { env: pythonEnv(), timeoutS: 900 });
   if (!ok(result))
@@ -329,16 +345,16 @@ async function sklearnIteration(n, d, K, files) {
 }
 
 /** Both sides of one EM iteration on the same data (the engine child writes it for python). */
-async function iterationPair(n, d, K) {
+async function iterationPair(n, d, K, covariance = 'full') {
   const files = {
     raw: join(runDir, `x-${n}-${d}-${K}.f64`),
-    params: join(runDir, `mixture-${n}-${d}-${K}.json`),
+    params: join(runDir, `mixture-${n}-${d}-${K}-${covariance}.json`),
   };
-  const gmm = await engineIteration(n, d, K, files);
+  const gmm = await engineIteration(n, d, K, files, covariance);
   let sk = null;
   let skError;
   try {
-    sk = await sklearnIteration(n, d, K, files);
+    sk = await sklearnIteration(n, d, K, files, covariance);
   } catch (error) {
     skError = error.message;
   }
@@ -347,6 +363,86 @@ async function iterationPair(n, d, K) {
 }
 
 // ---------------------------------------------------------------- scenarios
+
+/** Tied and full EM iterations at d = 13 and 30 (the wine and breast-cancer widths). */
+async function scenarioHighD() {
+  const rows = [];
+  const notes = [];
+  for (const d of [13, 30]) {
+    for (const covariance of ['tied', 'full']) {
+      const n = CONFIG.highDRows;
+      const { gmm, sk, skError } = await iterationPair(n, d, 8, covariance);
+      const ratio = sk ? gmm.perIteration / sk.perIteration : undefined;
+      rows.push({
+        measure: `one EM iteration, n=${formatRows(n)} d=${d} K=8 ${covariance}`,
+        gmm: formatSeconds(gmm.perIteration),
+        sklearn: sk ? formatSeconds(sk.perIteration) : skError ? 'failed' : 'sklearn skipped',
+        ratio: formatRatio(ratio),
+        target: 'gmm/sklearn ≤ 1.5',
+        met: ratio === undefined ? undefined : ratio <= 1.5,
+      });
+      if (skError) notes.push(`sklearn d=${d} ${covariance} failed: ${skError}`);
+    }
+  }
+  notes.push(
+    'gmm: engine in-process, single thread; tied projects each row once (d²/2) and gathers one total scatter, full takes K triangular solves',
+  );
+  return { rows, notes };
+}
+
+/** gmm fit with K left to BIC (1..10) on a million rows of four well-separated blobs. */
+async function scenarioAutoK() {
+  const rowsCount = CONFIG.autoKRows;
+  const { path } = await ensureCsv(rowsCount, 5, 4, 3, 8);
+  const run = async (extra) => {
+    const result = await runChild(
+      process.execPath,
+      [GMM, 'fit', path, '-q', '--format', 'json', ...extra],
+      { timeoutS: 900 },
+    );
+    if (!ok(result)) throw new Error(`gmm fit ${extra.join(' ')}: ${failureOf(result, 900)}`);
+    return { seconds: result.seconds, summary: JSON.parse(result.stdout) };
+  };
+  const auto = await run([]);
+  const fixed = await run(['-k', '4']);
+  const chosen = auto.summary.nComponents;
+  const same = auto.summary.logLikelihood === fixed.summary.logLikelihood;
+  return {
+    rows: [
+      {
+        measure: `gmm fit, K by BIC over 1..10, ${formatRows(rowsCount)}×5 rows, 4 blobs`,
+        gmm: formatSeconds(auto.seconds),
+        target: '≤ 60 s, picks K=4',
+        met: auto.seconds <= 60 && chosen === 4,
+        note: `picked K=${chosen}, ℓ ${auto.summary.logLikelihood}`,
+      },
+      {
+        measure: '  the same with -k 4',
+        gmm: formatSeconds(fixed.seconds),
+        target: 'same ℓ as the auto-K fit',
+        met: same,
+        note: `ℓ ${fixed.summary.logLikelihood}`,
+      },
+    ],
+    notes: [
+      'wall time of node bin/gmm.js, CSV read included; the data: bench/generate.mjs --components 4 --spread 8 --seed 3',
+    ],
+  };
+}
+
+/** bench/search_quality.mjs: best-known-optimum hits on the public data sets. */
+async function scenarioSearchQuality() {
+  const args = [join(ROOT, 'bench', 'search_quality.mjs')];
+  if (process.env.BENCH_QUICK === '1') args.push('--scale', 'standard');
+  const result = await runChild(process.execPath, args, { timeoutS: 1800 });
+  if (!ok(result)) throw new Error(`search_quality: ${failureOf(result, 1800)}`);
+  const lines = result.stdout.trim().split('\n');
+  const all = lines.find((l) => l.startsWith('all:')) ?? '';
+  return {
+    rows: [{ measure: 'cells reaching the best known ℓ (sklearn, mclust)', gmm: all.slice(5) }],
+    notes: lines.filter((l) => !l.startsWith('all:')),
+  };
+}
 
 async function scenarioMall() {
   const file = join(ROOT, 'fixtures', 'mall_customers.csv');
@@ -667,6 +763,24 @@ const SCENARIOS = [
     name: 'select-k',
     title: `select-k on ${formatRows(CONFIG.selectRows)}×5 rows`,
     run: scenarioSelectK,
+  },
+  {
+    id: 'g',
+    name: 'high-d',
+    title: 'tied and full EM iterations at d = 13 and 30',
+    run: scenarioHighD,
+  },
+  {
+    id: 'h',
+    name: 'auto-k',
+    title: `gmm fit with K by BIC on ${formatRows(CONFIG.autoKRows)}×5 rows`,
+    run: scenarioAutoK,
+  },
+  {
+    id: 'i',
+    name: 'search-quality',
+    title: 'the default search against the best known optima of public data sets',
+    run: scenarioSearchQuality,
   },
   {
     id: 'f',

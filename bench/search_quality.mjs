@@ -59,7 +59,9 @@ const reference = JSON.parse(
   readFileSync(join(root, 'fixtures', 'reference', 'public-optima.json'), 'utf8'),
 );
 const cells = reference.cells.filter(
-  (c) => (only === undefined || only.includes(c.data)) && (onlyScale === undefined || c.scale === onlyScale),
+  (c) =>
+    (only === undefined || only.includes(c.data)) &&
+    (onlyScale === undefined || c.scale === onlyScale),
 );
 const cache = new Map();
 const results = [];
@@ -97,7 +99,9 @@ for (const cell of cells) {
 }
 const seconds = (performance.now() - started) / 1000;
 
-console.log('search quality: hits of the best known optimum (scikit-learn best of ≤300 starts, non-degenerate; mclust)');
+console.log(
+  'search quality: hits of the best known optimum (scikit-learn best of ≤300 starts, non-degenerate; mclust)',
+);
 console.log('data          scale     cells  sklearn hits  mclust hits  time');
 for (const key of cache.keys()) {
   const [data, scale] = key.split('/');

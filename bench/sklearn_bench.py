@@ -62,11 +62,13 @@ def iteration(args):
     covariances = np.array(params["covariances"]).reshape(K, d, d)
     precisions = np.linalg.inv(covariances)
     precisions = (precisions + np.transpose(precisions, (0, 2, 1))) / 2
+    if args.covariance == "tied":
+        precisions = precisions[0]  # the engine side gives every component the first covariance
 
     def fit(max_iter):
         gm = GaussianMixture(
             n_components=K,
-            covariance_type="full",
+            covariance_type=args.covariance,
             tol=0.0,
             reg_covar=1e-6,
             max_iter=max_iter,
@@ -163,6 +165,7 @@ def main():
     it.add_argument("--params", required=True)
     it.add_argument("--repeats", type=int, default=3)
     it.add_argument("--iters", type=int, default=10)
+    it.add_argument("--covariance", default="full", choices=["full", "tied"])
     sk = sub.add_parser("selectk")
     sk.add_argument("--csv", required=True)
     sk.add_argument("--kmin", type=int, default=1)

@@ -11,11 +11,15 @@ export interface ResponsibilitySums {
   readonly weightedSums: Float64Array;
   /**
    * K×d×d, upper triangle: Σᵢ rᵢₖ (xᵢ − cₖ)(xᵢ − cₖ)ᵀ around `centers` (the means of
-   * the E-step's parameters); only the diagonal for diag and spherical.
+   * the E-step's parameters); only the diagonal for diag and spherical. For tied
+   * (`pooled`), only the first d×d: the total scatter Σᵢ (xᵢ − c₁)(xᵢ − c₁)ᵀ around the
+   * first centre, from which the M-step takes the pooled within-component scatter.
    */
   readonly scatter: Float64Array;
   /** K×d: cₖ, or undefined when `scatter` was not gathered. */
   centers: Float64Array | undefined;
+  /** True when `scatter` holds the total scatter (tied), false when per component. */
+  pooled: boolean;
 }
 
 export function createResponsibilitySums(
@@ -27,7 +31,17 @@ export function createResponsibilitySums(
     weightedSums: new Float64Array(nComponents * nFeatures),
     scatter: new Float64Array(nComponents * nFeatures * nFeatures),
     centers: undefined,
+    pooled: false,
   };
+}
+
+/** Zeroes `sums` for an E-step with `factors`, which says how the scatter is gathered. */
+export function beginSums(sums: ResponsibilitySums, factors: PrecisionFactors): void {
+  sums.nk.fill(0);
+  sums.weightedSums.fill(0);
+  sums.scatter.fill(0);
+  sums.centers = factors.means;
+  sums.pooled = factors.shape === 'tied';
 }
 
 /**
@@ -76,12 +90,7 @@ export function expectationBlock(
   const K = factors.nComponents;
   const start = block * BLOCK_ROWS;
   const end = Math.min(nSamples, start + BLOCK_ROWS);
-  if (sums) {
-    sums.nk.fill(0);
-    sums.weightedSums.fill(0);
-    sums.scatter.fill(0);
-    sums.centers = factors.means;
-  }
+  if (sums) beginSums(sums, factors);
   const status = new Int32Array(1);
   const logLikelihood = expectationKernel(d, factors.shape)(
     values.subarray(start * d, end * d),
@@ -99,6 +108,7 @@ export function expectationBlock(
     rows.labels?.subarray(start, end) ?? null,
     rows.certainty?.subarray(start, end) ?? null,
     status,
+    factors.projectedMeans,
   );
   if (status[0] !== 0) {
     throw new NumericError(
@@ -109,7 +119,10 @@ export function expectationBlock(
 }
 
 /** total += block, element by element (nk, Σ r x, scatter). */
-export function addSums(total: ResponsibilitySums, block: ResponsibilitySums): void {
+export function addSums(
+  total: ResponsibilitySums,
+  block: Pick<ResponsibilitySums, 'nk' | 'weightedSums' | 'scatter'>,
+): void {
   for (let e = 0; e < total.nk.length; e++) total.nk[e] += block.nk[e];
   for (let e = 0; e < total.weightedSums.length; e++)
     total.weightedSums[e] += block.weightedSums[e];
@@ -137,12 +150,7 @@ export function expectationStep(
     return expectationBlock(data, factors, 0, resp, sums, rows, scratch);
   }
   const blockSums = sums && createResponsibilitySums(factors.nComponents, data.nFeatures);
-  if (sums) {
-    sums.nk.fill(0);
-    sums.weightedSums.fill(0);
-    sums.scatter.fill(0);
-    sums.centers = factors.means;
-  }
+  if (sums) beginSums(sums, factors);
   let logLikelihood = 0;
   for (let block = 0; block < nBlocks; block++) {
     logLikelihood += expectationBlock(data, factors, block, resp, blockSums, rows, scratch);

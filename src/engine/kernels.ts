@@ -12,7 +12,12 @@
  *   NK K, SX K×d, SC K×d×d (upper triangle) sums (out, or null to skip) ·
  *   LD n log densities, LAB n most likely components (first on ties), CERT n their
  *   probabilities (out, or null) · status Int32Array(1): set to i+1 when row i
- *   has no finite term, and the kernel returns NaN.
+ *   has no finite term, and the kernel returns NaN · P K×d projected means (tied
+ *   only: see PrecisionFactors.projectedMeans).
+ *
+ * The tied kernel uses W₁ only: it projects each row once, y = W₁ (x − μ₁), takes
+ * ‖y − Pₖ‖² per component, and gathers the total scatter Σᵢ (xᵢ − μ₁)(xᵢ − μ₁)ᵀ in
+ * SC's first d×d instead of one scatter per component (m-step.ts pools it).
  */
 export type ExpectationKernel = (
   X: Float64Array,
@@ -30,13 +35,23 @@ export type ExpectationKernel = (
   LAB: Int32Array | null,
   CERT: Float64Array | null,
   status: Int32Array,
+  P: Float64Array | null,
 ) => number;
 
-/** 'diagonal' when every Wₖ is diagonal (diag and spherical covariances). */
-export type PrecisionShape = 'full' | 'diagonal';
+/**
+ * 'diagonal' when every Wₖ is diagonal (diag and spherical covariances), 'tied' when
+ * they are all one W (tied).
+ */
+export type PrecisionShape = 'full' | 'diagonal' | 'tied';
 
-/** Up to this d the loops over dimensions are written out; beyond, they stay loops. */
+/**
+ * Up to this d the loops over dimensions are written out; beyond, they stay loops.
+ * Measured at d = 30 (bench/engine_iteration.mjs): the tied kernel gains from
+ * unrolling (43 → 32 ms), the full one loses (114 → 149 ms: its K·d² body no longer
+ * fits the registers).
+ */
 const UNROLL_LIMIT = 24;
+const TIED_UNROLL_LIMIT = 32;
 
 /** Below this (log scale, relative to the row's largest term) exp() cannot change the row sum. */
 export const NEGLIGIBLE_LOG_RATIO = -40;
@@ -47,9 +62,11 @@ export function expectationKernel(d: number, shape: PrecisionShape): Expectation
   const key = `${d}:${shape}`;
   let kernel = cache.get(key);
   if (kernel === undefined) {
-    kernel = (
-      d <= UNROLL_LIMIT ? unrolledKernel(d, shape) : loopedKernel(d, shape)
-    ) as ExpectationKernel;
+    if (shape === 'tied') {
+      kernel = d <= TIED_UNROLL_LIMIT ? unrolledTiedKernel(d) : loopedTiedKernel(d);
+    } else {
+      kernel = d <= UNROLL_LIMIT ? unrolledKernel(d, shape) : loopedKernel(d, shape);
+    }
     cache.set(key, kernel);
   }
   return kernel;
@@ -82,13 +99,16 @@ function compile(body: string): ExpectationKernel {
   const factory = new Function(
     'EF',
     'P2',
-    `"use strict";\nreturn function kernel(X, n, K, W, M, C, R, T, NK, SX, SC, LD, LAB, CERT, status) {\n${body}\n};`,
+    `"use strict";\nreturn function kernel(X, n, K, W, M, C, R, T, NK, SX, SC, LD, LAB, CERT, status, P) {\n${body}\n};`,
   ) as (fractions: Float64Array, powers: Float64Array) => ExpectationKernel;
   return factory(EXP_FRACTIONS, POWERS_OF_TWO);
 }
 
-/** The part shared by both forms: normalise T, accumulate ℓ, write R, LD, LAB and CERT. */
-function normaliseRow(accumulate: string): string {
+/**
+ * The part shared by all forms: normalise T, accumulate ℓ, write R, LD, LAB and CERT;
+ * `accumulate` runs per component with r, `perRow` once per row when gathering.
+ */
+function normaliseRow(accumulate: string, perRow = ''): string {
   return `
     if (!(max > -Infinity && max < Infinity)) { status[0] = i + 1; return NaN; }
     let total = 0;
@@ -120,7 +140,10 @@ ${accumulate}
       }
     }
     if (LAB !== null) LAB[i] = bestK;
-    if (CERT !== null) CERT[i] = bestR;`;
+    if (CERT !== null) CERT[i] = bestR;${perRow === '' ? '' : `
+    if (gather) {
+${perRow}
+    }`}`;
 }
 
 function unrolledKernel(d: number, shape: PrecisionShape): ExpectationKernel {
@@ -212,6 +235,81 @@ function loopedKernel(d: number, shape: PrecisionShape): ExpectationKernel {
       T[k] = t;
       if (t > max) max = t;
     }${normaliseRow(accumulate)}
+  }
+  return ll;`);
+}
+
+/** Tied, d ≤ TIED_UNROLL_LIMIT: one projection per row, d per component (see the header). */
+function unrolledTiedKernel(d: number): ExpectationKernel {
+  const dims = range(d);
+  const centred = dims.map((a) => `const e${a} = X[o + ${a}] - M[${a}];`).join(' ');
+  const projections = dims
+    .map(
+      (j) =>
+        `const y${j} = ${range(j + 1)
+          .map((a) => `W[${j * d + a}] * e${a}`)
+          .join(' + ')};`,
+    )
+    .join('\n    ');
+  const distance = dims.map((j) => `(y${j} - P[p + ${j}]) * (y${j} - P[p + ${j}])`).join(' + ');
+  const accumulate = dims.map((a) => `SX[m + ${a}] += r * X[o + ${a}];`).join(' ');
+  const totalScatter = dims
+    .flatMap((a) => range(d - a).map((b) => `SC[${a * d + a + b}] += e${a} * e${a + b};`))
+    .join(' ');
+  return compile(`
+  const D = ${d};
+  const DD = ${d * d};
+  const gather = NK !== null;
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    ${centred}
+    ${projections}
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const p = k * D;
+      const t = C[k] - 0.5 * (${distance});
+      T[k] = t;
+      if (t > max) max = t;
+    }${normaliseRow(`        ${accumulate}`, `      ${totalScatter}`)}
+  }
+  return ll;`);
+}
+
+/** Tied, d > TIED_UNROLL_LIMIT: the same with loops. */
+function loopedTiedKernel(d: number): ExpectationKernel {
+  return compile(`
+  const D = ${d};
+  const DD = ${d * d};
+  const gather = NK !== null;
+  const ec = new Float64Array(D);
+  const y = new Float64Array(D);
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    for (let a = 0; a < D; a++) ec[a] = X[o + a] - M[a];
+    for (let j = 0; j < D; j++) {
+      const row = j * D;
+      let s = 0;
+      for (let a = 0; a <= j; a++) s += W[row + a] * ec[a];
+      y[j] = s;
+    }
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const p = k * D;
+      let q = 0;
+      for (let j = 0; j < D; j++) { const t = y[j] - P[p + j]; q += t * t; }
+      const t = C[k] - 0.5 * q;
+      T[k] = t;
+      if (t > max) max = t;
+    }${normaliseRow(
+      `        for (let a = 0; a < D; a++) SX[m + a] += r * X[o + a];`,
+      `      for (let a = 0; a < D; a++) {
+        const ea = ec[a];
+        const row = a * D;
+        for (let b = a; b < D; b++) SC[row + b] += ea * ec[b];
+      }`,
+    )}
   }
   return ll;`);
 }

@@ -65,8 +65,39 @@ export function parametersFromSums(
   regCovar: number,
 ): MixtureParameters {
   return assembleParameters(sums, nComponents, d, covarianceType, regCovar, (means) =>
-    recentreScatter(sums, means, nComponents, d, covarianceType),
+    sums.pooled
+      ? pooledFromTotalScatter(sums, means, nComponents, d)
+      : recentreScatter(sums, means, nComponents, d, covarianceType),
   );
+}
+
+/**
+ * Tied, from a total scatter S around c (the E-step's first centre): the pooled
+ * within-component scatter around the new means μₖ, using Σₖ rᵢₖ = 1 and
+ * Σᵢ rᵢₖ (xᵢ − c) = Nₖ (μₖ − c):
+ *   Σₖ Σᵢ rᵢₖ (xᵢ−μₖ)(xᵢ−μₖ)ᵀ = S − Σₖ Nₖ (μₖ−c)(μₖ−c)ᵀ.
+ * Returned in the first d×d of a K×d×d array, which the tied branch pools (sums) as is.
+ */
+function pooledFromTotalScatter(
+  sums: ResponsibilitySums,
+  means: Float64Array,
+  K: number,
+  d: number,
+): Float64Array {
+  const centers = sums.centers!;
+  const scatter = new Float64Array(K * d * d);
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) scatter[a * d + b] = sums.scatter[a * d + b];
+  }
+  const delta = new Float64Array(d);
+  for (let k = 0; k < K; k++) {
+    const n = sums.nk[k];
+    for (let a = 0; a < d; a++) delta[a] = means[k * d + a] - centers[a];
+    for (let a = 0; a < d; a++) {
+      for (let b = a; b < d; b++) scatter[a * d + b] -= n * delta[a] * delta[b];
+    }
+  }
+  return scatter;
 }
 
 /** Weights and means from the sums, covariances from `scatterFor(means)` (K×d×d upper/diagonal). */

@@ -24,6 +24,12 @@ export interface PrecisionFactors {
   readonly logNorm: Float64Array;
   /** K, logNormₖ + log πₖ: the constant part of log πₖ N(x | μₖ, Σₖ). */
   readonly logWeightedNorm: Float64Array;
+  /**
+   * Tied only (else null), K×d: W (μₖ − μ₁) with W the shared factor. The E-step then
+   * projects each row once, y = W (x − μ₁), and ‖W (x − μₖ)‖ = ‖y − W (μₖ − μ₁)‖: d²/2
+   * per row instead of K·d²/2.
+   */
+  readonly projectedMeans: Float64Array | null;
 }
 
 /**
@@ -68,8 +74,30 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
   const shape: PrecisionShape =
     parameters.covarianceType === 'diag' || parameters.covarianceType === 'spherical'
       ? 'diagonal'
-      : 'full';
-  return { nComponents, nFeatures: d, invChol, means, shape, logNorm, logWeightedNorm };
+      : parameters.covarianceType === 'tied'
+        ? 'tied'
+        : 'full';
+  let projectedMeans: Float64Array | null = null;
+  if (shape === 'tied') {
+    projectedMeans = new Float64Array(nComponents * d);
+    for (let k = 0; k < nComponents; k++) {
+      for (let j = 0; j < d; j++) {
+        let y = 0;
+        for (let a = 0; a <= j; a++) y += invChol[j * d + a] * (means[k * d + a] - means[a]);
+        projectedMeans[k * d + j] = y;
+      }
+    }
+  }
+  return {
+    nComponents,
+    nFeatures: d,
+    invChol,
+    means,
+    shape,
+    logNorm,
+    logWeightedNorm,
+    projectedMeans,
+  };
 }
 
 /** Forward substitution column by column: out[offset..] = L⁻¹ (row-major d×d). */

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { addSums, blockCount, type ResponsibilitySums } from '../engine/e-step.js';
+import { addSums, beginSums, blockCount, type ResponsibilitySums } from '../engine/e-step.js';
 import { NumericError } from '../engine/numeric-error.js';
 import type { PrecisionFactors } from '../engine/precision.js';
 import type { DataMatrix } from '../engine/types.js';
@@ -44,14 +44,11 @@ export class BlockPool {
     );
     const byBlock: BlockResult[] = new Array(nBlocks);
     for (const results of answers) for (const result of results) byBlock[result.block] = result;
-    sums.nk.fill(0);
-    sums.weightedSums.fill(0);
-    sums.scatter.fill(0);
-    sums.centers = factors.means;
+    beginSums(sums, factors);
     let logLikelihood = 0;
     for (const result of byBlock) {
       logLikelihood += result.logLikelihood;
-      addSums(sums, { ...result, centers: factors.means });
+      addSums(sums, result);
     }
     return logLikelihood;
   }

@@ -43,10 +43,14 @@ const settings = (overrides: Partial<EmSettings>): EmSettings => ({
   ...overrides,
 });
 
-/** ℓ after each step is at least the one before, up to a relative 1e-12 of rounding. */
+/**
+ * ℓ after each step is at least the one before, up to a relative 1e-10: EM with
+ * reg_covar is a ridged M-step, not the exact maximiser, so at convergence a step can
+ * lose a few ulps' worth more than rounding alone (as in em.test.ts).
+ */
 function expectNonDecreasing(trajectory: number[]): void {
   for (let t = 1; t < trajectory.length; t++) {
-    const slack = 1e-12 * Math.abs(trajectory[t - 1]);
+    const slack = 1e-10 * Math.abs(trajectory[t - 1]);
     if (!(trajectory[t] >= trajectory[t - 1] - slack)) {
       throw new Error(`ℓ decreased at step ${t + 1}: ${trajectory[t - 1]} → ${trajectory[t]}`);
     }
