@@ -97,7 +97,7 @@ function inputFile(command: string, file: string | undefined): string {
   return '-';
 }
 
-/** Options fit and select-k share (DESIGN.md), with the data and EM settings. */
+/** Options fit and select-k share (docs/DESIGN.md), with the data and EM settings. */
 function addModelOptions(command: Command, componentsDefault: string): Command {
   return command
     .argument('[file]', 'CSV file, or - for standard input (default: piped stdin)')

@@ -10,7 +10,7 @@ export const EXIT_USAGE = 2;
 
 /**
  * Turns any error into the lines a person reads (problem, then "hint: …") and the exit
- * code of DESIGN.md: 2 for usage, 1 for data or numeric failures and anything
+ * code of docs/DESIGN.md: 2 for usage, 1 for data or numeric failures and anything
  * unexpected. The stack is shown only with --verbose.
  */
 export function describeFailure(

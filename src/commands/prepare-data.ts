@@ -55,7 +55,7 @@ export interface PreparedData {
 }
 
 /**
- * read → select → extract → scale (DESIGN.md's one-way data flow, up to the engine).
+ * read → select → extract → scale (docs/DESIGN.md's one-way data flow, up to the engine).
  * The file is read once, a chunk at a time, keeping only the columns that matter.
  */
 export async function prepareData(

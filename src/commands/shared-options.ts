@@ -4,7 +4,7 @@ import type { MissingPolicy } from '../io/extract-matrix.js';
 import type { ScaleMethod } from '../io/scaling.js';
 import type { SummaryFormat } from '../present/summary.js';
 
-/** Options fit and select-k share (DESIGN.md, "Shared options"), as commander parses them. */
+/** Options fit and select-k share (docs/DESIGN.md, "Shared options"), as commander parses them. */
 export interface ModelOptions {
   readonly cols: string[] | undefined;
   readonly components: ComponentsSpec;

@@ -168,6 +168,14 @@ export interface EmResult {
   readonly converged: boolean;
 }
 
+/** What one EM run works with: the model, the data's size and its limits. */
+interface EmContext {
+  readonly shape: ModelShape;
+  readonly nSamples: number;
+  readonly nFeatures: number;
+  readonly limits: EmLimits;
+}
+
 /**
  * EM from `initial` until converged (convergence.ts) or `limits.maxIter` E-steps.
  * The run ends on an E-step, so the returned parameters are the ones whose ℓ ends the
@@ -180,19 +188,27 @@ export function emSteps(
   limits: EmLimits,
   initial: MixtureParameters,
 ): EmSteps<EmResult> {
-  return limits.accelerate
-    ? acceleratedSteps(shape, nSamples, nFeatures, limits, initial)
-    : plainSteps(shape, nSamples, nFeatures, limits, initial);
+  const context: EmContext = { shape, nSamples, nFeatures, limits };
+  return limits.accelerate ? acceleratedSteps(context, initial) : plainSteps(context, initial);
+}
+
+/**
+ * How a run stands after a convergence check: converged, stopped (at maxIter, or
+ * because it cannot reach its bar), or going on.
+ */
+function verdict(status: EmStatus, context: EmContext): 'converged' | 'stopped' | undefined {
+  const { limits, nSamples } = context;
+  const t = status.iterations;
+  if (t > 1 && hasConverged(status, nSamples, limits.tol)) return 'converged';
+  if (limits.bar !== undefined && cannotReach(status, t, limits.bar, limits.maxIter - t)) {
+    return 'stopped';
+  }
+  return t >= limits.maxIter ? 'stopped' : undefined;
 }
 
 /** Plain EM: E, M, E, M, … ; the rate comes from successive gains. */
-function* plainSteps(
-  shape: ModelShape,
-  nSamples: number,
-  nFeatures: number,
-  limits: EmLimits,
-  initial: MixtureParameters,
-): EmSteps<EmResult> {
+function* plainSteps(context: EmContext, initial: MixtureParameters): EmSteps<EmResult> {
+  const { shape, nFeatures } = context;
   const sums = createResponsibilitySums(shape.nComponents, nFeatures);
   const trajectory: number[] = [];
   let parameters = initial;
@@ -206,13 +222,8 @@ function* plainSteps(
     const rate = rateFromGains(previousGain, gain);
     previousGain = gain;
     status = { parameters, logLikelihood, gain, rate, iterations: t };
-    if (t > 1 && hasConverged(status, nSamples, limits.tol)) {
-      return { parameters, trajectory, converged: true };
-    }
-    if (limits.bar !== undefined && cannotReach(status, t, limits.bar, limits.maxIter - t)) {
-      return { parameters, trajectory, converged: false };
-    }
-    if (t >= limits.maxIter) return { parameters, trajectory, converged: false };
+    const ended = verdict(status, context);
+    if (ended !== undefined) return { parameters, trajectory, converged: ended === 'converged' };
     parameters = mStep(sums, shape, nFeatures);
   }
 }
@@ -226,13 +237,8 @@ function* plainSteps(
  * longest step succeeds and shrinks after a failed one (as in the SQUAREM package).
  * Convergence is judged on the plain step θ₀ → θ₁ with the rate ‖θ₂−θ₁‖/‖θ₁−θ₀‖.
  */
-function* acceleratedSteps(
-  shape: ModelShape,
-  nSamples: number,
-  nFeatures: number,
-  limits: EmLimits,
-  initial: MixtureParameters,
-): EmSteps<EmResult> {
+function* acceleratedSteps(context: EmContext, initial: MixtureParameters): EmSteps<EmResult> {
+  const { shape, nFeatures, limits } = context;
   const sums = createResponsibilitySums(shape.nComponents, nFeatures);
   const trajectory: number[] = [];
   let p0 = initial;
@@ -252,14 +258,9 @@ function* acceleratedSteps(
     const rate = norms.first > 0 ? norms.second / norms.first : NaN;
     const gain = l1 - l0;
     status = { parameters: p1, logLikelihood: l1, gain, rate, iterations: trajectory.length };
-    if (hasConverged(status, nSamples, limits.tol)) {
-      return { parameters: p1, trajectory, converged: true };
-    }
-    const stop =
-      limits.bar !== undefined &&
-      cannotReach(status, trajectory.length, limits.bar, limits.maxIter - trajectory.length);
-    if (stop || trajectory.length >= limits.maxIter) {
-      return { parameters: p1, trajectory, converged: false };
+    const ended = verdict(status, context);
+    if (ended !== undefined) {
+      return { parameters: p1, trajectory, converged: ended === 'converged' };
     }
     const alpha = stepLength(norms, stepMax);
     let taken = false;

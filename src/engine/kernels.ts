@@ -94,6 +94,36 @@ const FAST_EXP = `let e = 0;
           (1 + r * (1 + r * (0.5 + r * (${1 / 6} + r * (${1 / 24} + r * (${1 / 120} + r * ${1 / 720}))))));
       }`;
 
+/**
+ * A kernel's body: `setup` once, then `perRow` for each row i with `o` its offset;
+ * D, DD, `gather` (whether the sums are wanted) and the ℓ total `ll` are defined.
+ */
+function rowLoop(d: number, setup: string, perRow: string): string {
+  return `
+  const D = ${d};
+  const DD = ${d * d};
+  const gather = NK !== null;
+  ${setup}
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+${perRow}
+  }
+  return ll;`;
+}
+
+/** T[k] = C[k] − ½·`squaredDistance` for each component (after `setup`), and their max. */
+function componentTerms(setup: string, squaredDistance: string): string {
+  return `
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      ${setup}
+      const t = C[k] - 0.5 * (${squaredDistance});
+      T[k] = t;
+      if (t > max) max = t;
+    }`;
+}
+
 function compile(body: string): ExpectationKernel {
   // Code generation is the point here: one straight-line kernel per dimension.
   const factory = new Function(
@@ -140,10 +170,14 @@ ${accumulate}
       }
     }
     if (LAB !== null) LAB[i] = bestK;
-    if (CERT !== null) CERT[i] = bestR;${perRow === '' ? '' : `
+    if (CERT !== null) CERT[i] = bestR;${
+      perRow === ''
+        ? ''
+        : `
     if (gather) {
 ${perRow}
-    }`}`;
+    }`
+    }`;
 }
 
 function unrolledKernel(d: number, shape: PrecisionShape): ExpectationKernel {
@@ -173,26 +207,20 @@ function unrolledKernel(d: number, shape: PrecisionShape): ExpectationKernel {
         ${dims.map((a) => `SX[m + ${a}] += r * x${a};`).join(' ')}
         ${shape === 'full' ? dims.map((a) => `const ra${a} = r * d${a};`).join(' ') : ''}
         ${scatter}`;
-  return compile(`
-  const D = ${d};
-  const DD = ${d * d};
-  const gather = NK !== null;
-  let ll = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * D;
-    ${loadRow}
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const m = k * D;
+  return compile(
+    rowLoop(
+      d,
+      ``,
+      `    ${loadRow}
+${componentTerms(
+  `const m = k * D;
       const w = k * DD;
       ${differences}
-      ${projections}
-      const t = C[k] - 0.5 * (${mahalanobis});
-      T[k] = t;
-      if (t > max) max = t;
-    }${normaliseRow(accumulate)}
-  }
-  return ll;`);
+      ${projections}`,
+  mahalanobis,
+)}${normaliseRow(accumulate)}`,
+    ),
+  );
 }
 
 function loopedKernel(d: number, shape: PrecisionShape): ExpectationKernel {
@@ -217,26 +245,20 @@ function loopedKernel(d: number, shape: PrecisionShape): ExpectationKernel {
           for (let b = a; b < D; b++) SC[row + b] += ra * diff[b];
         }`
         }`;
-  return compile(`
-  const D = ${d};
-  const DD = ${d * d};
-  const gather = NK !== null;
-  const diff = new Float64Array(D);
-  let ll = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * D;
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const m = k * D;
+  return compile(
+    rowLoop(
+      d,
+      `  const diff = new Float64Array(D);
+`,
+      `${componentTerms(
+        `const m = k * D;
       const w = k * DD;
       let q = 0;
-      ${project}
-      const t = C[k] - 0.5 * q;
-      T[k] = t;
-      if (t > max) max = t;
-    }${normaliseRow(accumulate)}
-  }
-  return ll;`);
+      ${project}`,
+        'q',
+      )}${normaliseRow(accumulate)}`,
+    ),
+  );
 }
 
 /** Tied, d ≤ TIED_UNROLL_LIMIT: one projection per row, d per component (see the header). */
@@ -256,60 +278,45 @@ function unrolledTiedKernel(d: number): ExpectationKernel {
   const totalScatter = dims
     .flatMap((a) => range(d - a).map((b) => `SC[${a * d + a + b}] += e${a} * e${a + b};`))
     .join(' ');
-  return compile(`
-  const D = ${d};
-  const DD = ${d * d};
-  const gather = NK !== null;
-  let ll = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * D;
-    ${centred}
+  return compile(
+    rowLoop(
+      d,
+      ``,
+      `    ${centred}
     ${projections}
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const p = k * D;
-      const t = C[k] - 0.5 * (${distance});
-      T[k] = t;
-      if (t > max) max = t;
-    }${normaliseRow(`        ${accumulate}`, `      ${totalScatter}`)}
-  }
-  return ll;`);
+${componentTerms('const p = k * D;', distance)}${normaliseRow(`        ${accumulate}`, `      ${totalScatter}`)}`,
+    ),
+  );
 }
 
 /** Tied, d > TIED_UNROLL_LIMIT: the same with loops. */
 function loopedTiedKernel(d: number): ExpectationKernel {
-  return compile(`
-  const D = ${d};
-  const DD = ${d * d};
-  const gather = NK !== null;
-  const ec = new Float64Array(D);
+  return compile(
+    rowLoop(
+      d,
+      `  const ec = new Float64Array(D);
   const y = new Float64Array(D);
-  let ll = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * D;
-    for (let a = 0; a < D; a++) ec[a] = X[o + a] - M[a];
+`,
+      `    for (let a = 0; a < D; a++) ec[a] = X[o + a] - M[a];
     for (let j = 0; j < D; j++) {
       const row = j * D;
       let s = 0;
       for (let a = 0; a <= j; a++) s += W[row + a] * ec[a];
       y[j] = s;
     }
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const p = k * D;
+${componentTerms(
+  `const p = k * D;
       let q = 0;
-      for (let j = 0; j < D; j++) { const t = y[j] - P[p + j]; q += t * t; }
-      const t = C[k] - 0.5 * q;
-      T[k] = t;
-      if (t > max) max = t;
-    }${normaliseRow(
-      `        for (let a = 0; a < D; a++) SX[m + a] += r * X[o + a];`,
-      `      for (let a = 0; a < D; a++) {
+      for (let j = 0; j < D; j++) { const u = y[j] - P[p + j]; q += u * u; }`,
+  'q',
+)}${normaliseRow(
+        `        for (let a = 0; a < D; a++) SX[m + a] += r * X[o + a];`,
+        `      for (let a = 0; a < D; a++) {
         const ea = ec[a];
         const row = a * D;
         for (let b = a; b < D; b++) SC[row + b] += ea * ec[b];
       }`,
-    )}
-  }
-  return ll;`);
+      )}`,
+    ),
+  );
 }

@@ -19,7 +19,7 @@ export function covarianceParameterCount(
   }
 }
 
-/** p = K·d means + (K−1) weights + covariance terms (DESIGN.md). */
+/** p = K·d means + (K−1) weights + covariance terms (docs/DESIGN.md). */
 export function freeParameterCount(
   covarianceType: CovarianceType,
   nComponents: number,

@@ -35,11 +35,11 @@ export interface SearchPlan {
 }
 
 /**
- * Operations the short runs of one model may spend, in units of rowCost (about a
+ * Operations the short runs of one model may spend, in the units of stepCostPerRow (about a
  * nanosecond each here): ~50 ms.
  */
-export const SHORT_RUN_BUDGET = 5e7;
-export const MIN_STARTS = 20;
+export const SHORT_RUN_BUDGET = 1e8;
+export const MIN_STARTS = 50;
 export const MAX_STARTS = 400;
 export const SHORT_ITERATIONS = 10;
 /** The share of short runs that go on to the middle stage, and at least this many. */
@@ -55,15 +55,28 @@ export const MAX_ROUNDS = 10;
 export const SEARCH_BUDGET = 1e9;
 
 /**
- * Per row and component, the E-step's cost for a structure: the Mahalanobis term and
- * the sums (d² and 3d multiply-adds, for full and tied), plus the exp, log and
- * bookkeeping every term pays.
+ * The E-step's cost per row, in operations, for K components of a structure: the
+ * Mahalanobis terms and the sums (d² and 3d multiply-adds per component for full;
+ * one projection and one total scatter per row, then 2d per component, for tied;
+ * 4d per component for diag and spherical), plus the exp, log and bookkeeping every
+ * term pays.
  */
-export function rowCost(nFeatures: number, covarianceType: CovarianceType): number {
+export function stepCostPerRow(
+  nFeatures: number,
+  nComponents: number,
+  covarianceType: CovarianceType,
+): number {
   const d = nFeatures;
-  return covarianceType === 'diag' || covarianceType === 'spherical'
-    ? 4 * d + 30
-    : d * d + 3 * d + 30;
+  const K = nComponents;
+  switch (covarianceType) {
+    case 'full':
+      return K * (d * d + 3 * d + 30);
+    case 'tied':
+      return d * d + K * (3 * d + 30);
+    case 'diag':
+    case 'spherical':
+      return K * (4 * d + 30);
+  }
 }
 
 /** The plan for one model; `nInit` (a count) overrides the number of starts. */
@@ -74,7 +87,8 @@ export function searchPlan(
   covarianceType: CovarianceType,
   nInit: number | 'auto',
 ): SearchPlan {
-  const perStart = nSamples * nComponents * rowCost(nFeatures, covarianceType) * SHORT_ITERATIONS;
+  const perStart =
+    nSamples * stepCostPerRow(nFeatures, nComponents, covarianceType) * SHORT_ITERATIONS;
   const affordable = Math.floor(SHORT_RUN_BUDGET / perStart);
   // One component has one optimum (the sample mean and covariance): one start finds it.
   const nStarts =

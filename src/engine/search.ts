@@ -10,7 +10,7 @@ import {
 import { estimateGaussianParameters } from './m-step.js';
 import { NumericError } from './numeric-error.js';
 import { componentOrder, permuteComponents } from './order-components.js';
-import { rowCost, searchPlan, type SearchPlan } from './search-plan.js';
+import { searchPlan, stepCostPerRow, type SearchPlan } from './search-plan.js';
 import { splitMergeStarts } from './split-merge.js';
 import { startMethod, type DataMatrix, type MixtureParameters } from './types.js';
 
@@ -61,7 +61,7 @@ export function searchCell(
   const fullLimits: EmLimits = { maxIter: settings.maxIter, tol: settings.tol, accelerate: true };
   // Operations spent (E-steps × their cost): polishing beyond the first run and the
   // split-and-merge rounds stop once the plan's budget is used up.
-  const stepCost = n * settings.nComponents * rowCost(d, settings.covarianceType);
+  const stepCost = n * stepCostPerRow(d, settings.nComponents, settings.covarianceType);
   let spent = 0;
   const run = (start: number, initial: MixtureParameters, limits: EmLimits) => {
     const result = runSteps(data, emRun(settings, n, d, limits, start, initial, variances));
@@ -109,10 +109,10 @@ export function searchCell(
   middle.forEach((r) => r.failure !== undefined && failures.push(r.failure));
   const ranked = diverseBest(middle, plan.nPolished, settings, 1);
   const polished: StartRun[] = [];
-  // After the first, a run stops once it cannot beat the best so far.
+  // No bar here: an optimum whose EM crawls (Mall spherical K=3 takes ~500 steps)
+  // looks beaten until late, and only a run to convergence shows it.
   for (let a = 0; a < ranked.length && (polished.length === 0 || spent < plan.budget); a++) {
-    const bar = polished.length === 0 ? undefined : Math.max(...polished.map(finalOf));
-    const continued = continueRun(ranked[a], { ...fullLimits, bar });
+    const continued = continueRun(ranked[a], fullLimits);
     if (continued.failure !== undefined || continued.parameters === undefined) {
       failures.push(continued.failure ?? 'singular');
       continue;
@@ -317,10 +317,6 @@ function outcome(run: StartRun): StartOutcome {
 
 function failedRun(start: number, failure: string): StartRun {
   return { start, parameters: undefined, trajectory: [], converged: false, failure };
-}
-
-function finalOf(run: StartRun): number {
-  return lastOf(run.trajectory);
 }
 
 function lastOf(values: readonly number[]): number {

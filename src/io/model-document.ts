@@ -1,7 +1,7 @@
 import { stringifyInert } from './json-text.js';
 import type { Scaler } from './scaling.js';
 
-/** The model file (DESIGN.md, "Model JSON"). Bump MODEL_VERSION on any incompatible change. */
+/** The model file (docs/DESIGN.md, "Model JSON"). Bump MODEL_VERSION on any incompatible change. */
 export const MODEL_FORMAT = 'gmm-model';
 export const MODEL_VERSION = 1;
 

@@ -1,7 +1,7 @@
 /**
  * Finds the first number that is not finite in a document about to be written: JSON
  * would turn NaN and Infinity into null, and a CSV would print "NaN", so an output
- * holding one is refused instead (DESIGN.md: numerics never emit NaN or Infinity).
+ * holding one is refused instead (docs/DESIGN.md: numerics never emit NaN or Infinity).
  */
 
 export interface NonFinite {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { blockCount } from '../engine/e-step.js';
-import { rowCost, searchPlan } from '../engine/search-plan.js';
+import { searchPlan, stepCostPerRow } from '../engine/search-plan.js';
 import { searchRowCount } from '../engine/search-sample.js';
 import type { CellSearch } from '../engine/search.js';
 import { inlineRunner, type CellTask, type SweepRunner } from '../engine/select-model.js';
@@ -92,7 +92,7 @@ function searchWork(data: DataMatrix, nInit: number | 'auto', tasks: readonly Ce
   return tasks.reduce((sum, { nComponents, covarianceType }) => {
     const rows = Math.min(data.nSamples, searchRowCount(nComponents, data.nFeatures));
     const plan = searchPlan(rows, data.nFeatures, nComponents, covarianceType, nInit);
-    const perIteration = rows * nComponents * rowCost(data.nFeatures, covarianceType);
+    const perIteration = rows * stepCostPerRow(data.nFeatures, nComponents, covarianceType);
     return sum + plan.nStarts * plan.shortIterations * perIteration;
   }, 0);
 }

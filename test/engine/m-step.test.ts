@@ -146,6 +146,28 @@ describe('estimateGaussianParameters against the weighted formulas', () => {
     }
   });
 
+  it.each([3, 26, 34])(
+    'tied, d=%i: the pooled scatter from the E-step’s total scatter equals the reference',
+    (d) => {
+      // the tied E-step gathers Σ (x − μ₁)(x − μ₁)ᵀ once, not one scatter per component
+      const random = new Random(6, d);
+      const mixture = randomMixture(random, 3, d, 'tied');
+      const rows = randomRows(random, 60, d).map((r) => r.map((v) => v + 50)); // off-centre
+      const data = toDataMatrix(rows);
+      const resp = new Float64Array(60 * 3);
+      const sums = createResponsibilitySums(3, d);
+      const factors = computePrecisionFactors(toParameters(mixture, 'tied'));
+      expect(factors.shape).toBe('tied');
+      expectationStep(data, factors, resp, sums);
+      expect(sums.pooled).toBe(true);
+      const respRows = Array.from({ length: 60 }, (_, i) =>
+        Array.from(resp.subarray(i * 3, i * 3 + 3)),
+      );
+      const result = estimateGaussianParameters(data, resp, 3, 'tied', 1e-4, sums);
+      expectMatchesReference(result, referenceMStep(rows, respRows, 'tied', 1e-4), 1e-9, 'tied');
+    },
+  );
+
   it('sumResponsibilities gives Σᵢ rᵢₖ and Σᵢ rᵢₖ xᵢ', () => {
     const rows = [
       [1, 2],

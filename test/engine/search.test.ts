@@ -208,20 +208,19 @@ describe('split-and-merge moves', () => {
     const moves = splitMergeStarts(data, stuck.parameters!, 10);
     expect(moves.length).toBeGreaterThan(0);
     const best = Math.max(
-      ...moves.map(
-        (moved) =>
-          runSteps(
-            data,
-            emRun(
-              s,
-              300,
-              2,
-              { maxIter: 1000, tol: 1e-12, accelerate: true },
-              0,
-              estimateGaussianParameters(data, moved, 3, 'full', 1e-6),
-              undefined,
-            ),
-          ).trajectory.at(-1)!,
+      ...moves.map((moved) =>
+        runSteps(
+          data,
+          emRun(
+            s,
+            300,
+            2,
+            { maxIter: 1000, tol: 1e-12, accelerate: true },
+            0,
+            estimateGaussianParameters(data, moved, 3, 'full', 1e-6),
+            undefined,
+          ),
+        ).trajectory.at(-1)!,
       ),
     );
     // the three blobs, one component each, by a wide margin (hundreds of nats here)
@@ -314,6 +313,11 @@ describe('a K sweep on a subsample, refined in a race', () => {
     expect(chosen.result!.fit.converged).toBe(true);
     for (const K of [1, 2, 3, 4, 5, 6]) {
       const [alone] = await sweepModels(data, [K], ['full'], sweepSettings);
+      // superfluous components can collapse once converged on all rows: then refused
+      if (alone.result === undefined) {
+        expect(alone.failure).toMatch(/collapsed|holds only/);
+        continue;
+      }
       if (K === 3) {
         expect(alone.result!.fit.logLikelihood).toBe(chosen.result!.fit.logLikelihood);
       }
