@@ -102,7 +102,7 @@ function describeStarts(cells: readonly SelectionCell[]): string {
   const high = Math.max(...counts);
   return low === high
     ? `best of ${low} starts each`
-    : `best of ${low}–${high} starts each (by data size)`;
+    : `best of ${low}–${high} starts each (by model and data size)`;
 }
 
 function renderGrid(
