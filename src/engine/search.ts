@@ -7,6 +7,7 @@ import {
   type EmSettings,
   type StartRun,
 } from './em.js';
+import { wardLabels } from './hierarchical.js';
 import { estimateGaussianParameters } from './m-step.js';
 import { NumericError } from './numeric-error.js';
 import { componentOrder, permuteComponents } from './order-components.js';
@@ -93,7 +94,20 @@ export function searchCell(
     shortRuns.push(run(start, initial, shortLimits));
     onStarts?.(start + 1, plan.nStarts);
   }
+  // One more, deterministic: Ward's hierarchy cut at K (hierarchical.ts), numbered
+  // after the random starts.
+  const hierarchical = plan.hierarchicalStart ? plan.nStarts : -1;
+  if (hierarchical >= 0) {
+    try {
+      const initial = labelledStart(data, settings, wardLabels(data, settings.nComponents));
+      shortRuns.push(run(hierarchical, initial, shortLimits));
+    } catch (error) {
+      if (!(error instanceof NumericError)) throw error;
+    }
+  }
   const starts = shortRuns.map(outcome);
+  const methodOf = (r: StartRun) =>
+    r.start === hierarchical ? 'hierarchical' : startMethod(settings.init, r.start);
 
   // Successive halving: the best short runs go on for a while, the best of those on
   // to convergence; a degenerate one makes room for the next.
@@ -103,11 +117,11 @@ export function searchCell(
     tol: settings.tol,
     accelerate: true,
   };
-  const middle = diverseBest(shortRuns, plan.nMiddle, settings).map((shortRun) =>
+  const middle = diverseBest(shortRuns, plan.nMiddle, methodOf).map((shortRun) =>
     continueRun(shortRun, middleLimits),
   );
   middle.forEach((r) => r.failure !== undefined && failures.push(r.failure));
-  const ranked = diverseBest(middle, plan.nPolished, settings, 1);
+  const ranked = diverseBest(middle, plan.nPolished, methodOf, 1);
   const polished: StartRun[] = [];
   // No bar here: an optimum whose EM crawls (Mall spherical K=3 takes ~500 steps)
   // looks beaten until late, and only a run to convergence shows it.
@@ -259,12 +273,12 @@ export function mixtureFit(
 function diverseBest(
   runs: readonly StartRun[],
   count: number,
-  settings: EmSettings,
+  methodOf: (run: StartRun) => string,
   perMethod = Math.ceil(count / 4),
 ): StartRun[] {
   const chosen = new Set(usableBest(runs, count));
-  for (const method of new Set(runs.map((r) => startMethod(settings.init, r.start)))) {
-    const ofMethod = runs.filter((r) => startMethod(settings.init, r.start) === method);
+  for (const method of new Set(runs.map(methodOf))) {
+    const ofMethod = runs.filter((r) => methodOf(r) === method);
     for (const r of usableBest(ofMethod, perMethod)) chosen.add(r);
   }
   return [...chosen].sort(byLogLikelihood);
@@ -313,6 +327,18 @@ function outcome(run: StartRun): StartOutcome {
     iterations: run.trajectory.length,
     failure: run.failure,
   };
+}
+
+/** The M-step of hard labels (n, in 0..K−1): a start from a partition. */
+function labelledStart(
+  data: DataMatrix,
+  settings: EmSettings,
+  labels: Int32Array,
+): MixtureParameters {
+  const K = settings.nComponents;
+  const resp = new Float64Array(data.nSamples * K);
+  labels.forEach((label, i) => (resp[i * K + label] = 1));
+  return estimateGaussianParameters(data, resp, K, settings.covarianceType, settings.regCovar);
 }
 
 function failedRun(start: number, failure: string): StartRun {

@@ -1,0 +1,125 @@
+import type { DataMatrix } from './types.js';
+
+/**
+ * A deterministic start: Ward's agglomerative clustering cut at K clusters, in the
+ * spirit of mclust's default initialisation (model-based hierarchical clustering,
+ * `hc`). Random starts find compact optima by luck; a hierarchy builds clusters from
+ * the data's own neighbourhoods, and at high d (30 columns, a few hundred rows) it
+ * reaches optima that hundreds of random starts miss.
+ *
+ * Ward's merge cost of clusters A and B is |A||B|/(|A|+|B|) ‖c_A − c_B‖² (the rise in
+ * within-cluster sum of squares). It is reducible, so the nearest-neighbour chain
+ * algorithm finds the same hierarchy with centroids alone: O(m²·d) time, O(m·d)
+ * memory for m rows. The hierarchy is built on the first `maxRows` rows (the search
+ * data are already a random subsample when large); the other rows join the nearest
+ * cluster centre. Ties go to the lower index, so the result is a function of the data.
+ *
+ * Returns n labels in 0..K−1.
+ */
+export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000): Int32Array {
+  const { values, nSamples: n, nFeatures: d } = data;
+  const m = Math.min(n, maxRows);
+  const size = new Float64Array(m).fill(1);
+  const centroid = Float64Array.from(values.subarray(0, m * d));
+  const active = new Uint8Array(m).fill(1);
+  const merges: { a: number; b: number; cost: number }[] = [];
+
+  const cost = (a: number, b: number) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = centroid[a * d + j] - centroid[b * d + j];
+      s += t * t;
+    }
+    return ((size[a] * size[b]) / (size[a] + size[b])) * s;
+  };
+  const chain: number[] = [];
+  let remaining = m;
+  let lowestActive = 0;
+  while (remaining > 1) {
+    if (chain.length === 0) {
+      while (!active[lowestActive]) lowestActive++;
+      chain.push(lowestActive);
+    }
+    const a = chain[chain.length - 1];
+    const previous = chain.length >= 2 ? chain[chain.length - 2] : -1;
+    // nearest active cluster to a; the previous chain element wins ties (so the chain stops)
+    let best = previous;
+    let bestCost = previous >= 0 ? cost(a, previous) : Infinity;
+    for (let b = 0; b < m; b++) {
+      if (!active[b] || b === a || b === previous) continue;
+      const c = cost(a, b);
+      if (c < bestCost) {
+        bestCost = c;
+        best = b;
+      }
+    }
+    if (best === previous) {
+      chain.length -= 2;
+      // merge `previous` into the lower index of the two, which stays
+      const keep = Math.min(a, previous);
+      const drop = Math.max(a, previous);
+      const total = size[keep] + size[drop];
+      for (let j = 0; j < d; j++) {
+        centroid[keep * d + j] =
+          (size[keep] * centroid[keep * d + j] + size[drop] * centroid[drop * d + j]) / total;
+      }
+      size[keep] = total;
+      active[drop] = 0;
+      merges.push({ a: keep, b: drop, cost: bestCost });
+      remaining--;
+    } else {
+      chain.push(best);
+    }
+  }
+
+  // Cut: the m − K cheapest merges (in cost order, the hierarchy's order for Ward).
+  merges.sort((x, y) => x.cost - y.cost || x.a - y.a || x.b - y.b);
+  const parent = Int32Array.from({ length: m }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const K = Math.min(nComponents, m);
+  for (let e = 0; e < m - K; e++) {
+    const ra = find(merges[e].a);
+    const rb = find(merges[e].b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+  const labels = new Int32Array(n);
+  const labelOfRoot = new Map<number, number>();
+  for (let i = 0; i < m; i++) {
+    const root = find(i);
+    if (!labelOfRoot.has(root)) labelOfRoot.set(root, labelOfRoot.size);
+    labels[i] = labelOfRoot.get(root)!;
+  }
+  if (m === n) return labels;
+
+  // The other rows join the nearest cluster centre.
+  const centres = new Float64Array(K * d);
+  const counts = new Float64Array(K);
+  for (let i = 0; i < m; i++) {
+    counts[labels[i]]++;
+    for (let j = 0; j < d; j++) centres[labels[i] * d + j] += values[i * d + j];
+  }
+  for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) centres[k * d + j] /= counts[k];
+  for (let i = m; i < n; i++) {
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = values[i * d + j] - centres[k * d + j];
+        s += t * t;
+      }
+      if (s < bestDistance) {
+        bestDistance = s;
+        best = k;
+      }
+    }
+    labels[i] = best;
+  }
+  return labels;
+}
