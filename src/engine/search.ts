@@ -41,10 +41,13 @@ export interface CellSearch {
 }
 
 /**
- * The search for one model on `data` (see search-plan.ts): short runs from random
- * starts, the best run on to convergence (accelerated), then split-and-merge moves
- * from the best until a round improves nothing. Degenerate solutions are refused at
- * every stage (findDegeneracy, against `variances`, the data's column variances).
+ * The search for one model on `data` (see search-plan.ts and docs/DESIGN.md, "The
+ * search"): short runs from random starts and one from Ward's hierarchy; successive
+ * halving (the best, and the best of each seeding method, run on, then to
+ * convergence, accelerated); then split-and-merge moves from the best until a round
+ * improves nothing. Degenerate solutions are refused at every stage (findDegeneracy,
+ * against `variances`, the data's column variances). `onStarts` hears of each short
+ * run done.
  */
 export function searchCell(
   data: DataMatrix,
