@@ -45,6 +45,14 @@ export function segmentLabels(
   nComponents: number,
   shortNames: readonly string[],
 ): string[] {
+  return distinguishRepeats(plainLabels(zScores, nComponents, shortNames), zScores, shortNames);
+}
+
+function plainLabels(
+  zScores: Float64Array,
+  nComponents: number,
+  shortNames: readonly string[],
+): string[] {
   const d = shortNames.length;
   return Array.from({ length: nComponents }, (_, k) => {
     let columns = Array.from({ length: d }, (_, j) => j);
@@ -56,6 +64,53 @@ export function segmentLabels(
     }
     return columns.map((j) => `${levelWord(zScores[k * d + j])} ${shortNames[j]}`).join(' · ');
   });
+}
+
+/**
+ * Labels made unique within the model. Segments sharing a label are told apart by the
+ * column that separates them most (the largest spread of their z-scores): "lower
+ * income" / "higher income", "lowest / middle / highest", or "income 2 of 4". Should
+ * two still agree (equal means in every column), their segment numbers tell them apart.
+ */
+function distinguishRepeats(
+  labels: string[],
+  zScores: Float64Array,
+  shortNames: readonly string[],
+): string[] {
+  const d = shortNames.length;
+  const out = [...labels];
+  const groups = new Map<string, number[]>();
+  labels.forEach((label, k) => groups.set(label, [...(groups.get(label) ?? []), k]));
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    let column = 0;
+    let widest = -1;
+    for (let j = 0; j < d; j++) {
+      const z = members.map((k) => zScores[k * d + j]);
+      const spread = Math.max(...z) - Math.min(...z);
+      if (spread > widest) {
+        widest = spread;
+        column = j;
+      }
+    }
+    if (!(widest > 0)) continue; // equal means everywhere: numbered below
+    const ordered = [...members].sort(
+      (a, b) => zScores[a * d + column] - zScores[b * d + column] || a - b,
+    );
+    const name = shortNames[column];
+    ordered.forEach((k, rank) => {
+      const term =
+        ordered.length === 2
+          ? `${['lower', 'higher'][rank]} ${name}`
+          : ordered.length === 3
+            ? `${['lowest', 'middle', 'highest'][rank]} ${name}`
+            : `${name} ${rank + 1} of ${ordered.length}`;
+      out[k] = `${labels[k]} · ${term}`;
+    });
+  }
+  const seen = new Map<string, number>();
+  out.forEach((label) => seen.set(label, (seen.get(label) ?? 0) + 1));
+  return out.map((label, k) => ((seen.get(label) ?? 0) > 1 ? `${label} (${k + 1})` : label));
 }
 
 function levelWord(z: number): string {

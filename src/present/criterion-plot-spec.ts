@@ -4,6 +4,8 @@
  * field names only (k, value, structure); names appear as titles and values.
  */
 
+import { chartTitle } from './text.js';
+
 export interface CriterionPoint {
   readonly k: number;
   readonly value: number;
@@ -29,7 +31,12 @@ export function criterionPlotSpec(input: CriterionPlotInput): Record<string, unk
     axis: { tickMinStep: 1, format: 'd' },
     scale: { zero: false },
   };
-  const y = { field: 'value', type: 'quantitative', title: input.yTitle, scale: { zero: false } };
+  const y = {
+    field: 'value',
+    type: 'quantitative',
+    title: chartTitle(input.yTitle),
+    scale: { zero: false },
+  };
   const color = {
     field: 'structure',
     type: 'nominal',
@@ -38,7 +45,11 @@ export function criterionPlotSpec(input: CriterionPlotInput): Record<string, unk
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: input.title, subtitle: input.subtitle, anchor: 'start' },
+    title: {
+      text: chartTitle(input.title),
+      subtitle: chartTitle(input.subtitle),
+      anchor: 'start',
+    },
     width: 560,
     height: 380,
     background: 'white',

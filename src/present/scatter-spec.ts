@@ -5,6 +5,8 @@
  * titles and data values, where no character of theirs can break a field or expression.
  */
 
+import { chartTitle } from './text.js';
+
 export interface ScatterPoint {
   readonly x: number;
   readonly y: number;
@@ -35,8 +37,18 @@ const HEIGHT = 460;
 
 export function scatterSpec(input: ScatterInput): Record<string, unknown> {
   const palette = input.segmentNames.length <= 10 ? 'tableau10' : 'category20';
-  const x = { field: 'x', type: 'quantitative', title: input.xTitle, scale: { zero: false } };
-  const y = { field: 'y', type: 'quantitative', title: input.yTitle, scale: { zero: false } };
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: chartTitle(input.xTitle),
+    scale: { zero: false },
+  };
+  const y = {
+    field: 'y',
+    type: 'quantitative',
+    title: chartTitle(input.yTitle),
+    scale: { zero: false },
+  };
   const color = {
     field: 'segment',
     type: 'nominal',
@@ -46,7 +58,11 @@ export function scatterSpec(input: ScatterInput): Record<string, unknown> {
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: input.title, subtitle: input.subtitle, anchor: 'start' },
+    title: {
+      text: chartTitle(input.title),
+      subtitle: chartTitle(input.subtitle),
+      anchor: 'start',
+    },
     width: WIDTH,
     height: HEIGHT,
     background: 'white',

@@ -72,3 +72,13 @@ export function forStream(stream: { isTTY?: boolean }, text: string): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/**
+ * A title vega can show. Vega looks a title's text up in a plain object, so one that
+ * names a member of Object.prototype ("constructor", "toString", …) fails to render
+ * ("Operator not defined: undefined") and "__proto__" vanishes. Such a title gets a
+ * trailing space, which renders the same.
+ */
+export function chartTitle(text: string): string {
+  return text === '__proto__' || text in Object.prototype ? `${text} ` : text;
+}

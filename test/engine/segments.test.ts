@@ -117,7 +117,32 @@ describe('segmentLabels', () => {
     ];
     const zScores = new Float64Array(cases.flatMap(([z]) => [z, 0]));
     const labels = segmentLabels(zScores, cases.length, names);
-    cases.forEach(([, word], k) => expect(labels[k]).toBe(`${word} income · mid score`));
+    // (repeated labels get a distinguishing term: see the next test)
+    cases.forEach(([, word], k) =>
+      expect(labels[k].startsWith(`${word} income · mid score`)).toBe(true),
+    );
+  });
+
+  it('labels are unique: repeats are told apart by the column separating them most', () => {
+    // segments 1 and 3 are both "mid income · mid score"; score separates them more
+    const z = new Float64Array([0.1, -0.3, 2, 2, 0.2, 0.4]);
+    expect(segmentLabels(z, 3, names)).toEqual([
+      'mid income · mid score · lower score',
+      'very high income · very high score',
+      'mid income · mid score · higher score',
+    ]);
+    // three alike: lowest, middle, highest by income (the widest spread)
+    const three = new Float64Array([0.4, 0, -0.4, 0.1, 0, 0.2]);
+    expect(segmentLabels(three, 3, names)).toEqual([
+      'mid income · mid score · highest income',
+      'mid income · mid score · lowest income',
+      'mid income · mid score · middle income',
+    ]);
+    // identical means everywhere: the segment numbers tell them apart
+    const same = new Float64Array([0, 0, 0, 0]);
+    const labels = segmentLabels(same, 2, names);
+    expect(new Set(labels).size).toBe(2);
+    expect(labels[0]).toMatch(/\(1\)$/);
   });
 
   it('"high income · low score"', () => {

@@ -53,6 +53,17 @@ describe('renderSvg (vega-lite → vega)', () => {
   });
 });
 
+describe('titles that name members of Object.prototype', () => {
+  // vega looks title text up in a plain object: "constructor" once failed to render
+  // ("Operator not defined: undefined") and "__proto__" vanished
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s', async (name) => {
+    const spec = scatterSpec({ ...input(name, ['1 · a', '2 · b']), yTitle: name, title: name });
+    const svg = await renderSvg(spec);
+    const titles = svg.match(new RegExp(`>${name} ?</text>`, 'g')) ?? [];
+    expect(titles.length).toBe(3);
+  });
+});
+
 describe('preloadRenderer', () => {
   it('starts loading early; the render after it is the same', async () => {
     const spec = scatterSpec(input('Income', ['1 · a', '2 · b']));
