@@ -28,9 +28,9 @@ import { DataError } from '../io/data-error.js';
 import { describeFsError } from '../io/file-system.js';
 import { removePendingTemporaries } from '../io/write-output.js';
 import { describeFailure, EXIT_DATA, EXIT_OK, EXIT_USAGE } from './report-error.js';
-import type { CommandIo } from './terminal.js';
-import { UsageError } from './usage-error.js';
-import { TOOL_VERSION } from './version.js';
+import type { CommandIo } from '../terminal/terminal.js';
+import { UsageError } from '../usage-error.js';
+import { TOOL_VERSION } from '../version.js';
 
 /**
  * Defaults. tol 1e-10 per row puts ℓ within ~1e-10·n of the optimum (2e-8 on the Mall

@@ -6,10 +6,7 @@ import {
   type CovarianceType,
 } from '../engine/types.js';
 
-/** -k: one K, or the list of K a sweep tries. */
-export type ComponentsSpec =
-  | { readonly kind: 'fixed'; readonly nComponents: number }
-  | { readonly kind: 'sweep'; readonly candidates: readonly number[]; readonly text: string };
+import type { ComponentsSpec } from '../commands/shared-options.js';
 
 export const AUTO_COMPONENTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 const MAX_COMPONENTS = 1000;

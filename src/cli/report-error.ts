@@ -1,8 +1,8 @@
 import { NumericError } from '../engine/numeric-error.js';
 import { DataError, quoteValue } from '../io/data-error.js';
 import { SelectionError } from '../io/selection-error.js';
-import { visibleText } from '../present/text.js';
-import { UsageError } from './usage-error.js';
+import { visibleText } from '../io/visible-text.js';
+import { UsageError } from '../usage-error.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DATA = 1;

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import { chalkFor, writeNote, type CommandIo } from '../cli/terminal.js';
-import { UsageError } from '../cli/usage-error.js';
-import { TOOL_VERSION } from '../cli/version.js';
+import { chalkFor, writeNote, type CommandIo } from '../terminal/terminal.js';
+import { UsageError } from '../usage-error.js';
+import { TOOL_VERSION } from '../version.js';
 import {
   profileMeans,
   profileShares,
@@ -42,7 +42,8 @@ import {
   type ScatterPoint,
 } from '../present/scatter-spec.js';
 import { renderSummary, type FitSummary, type ProfileCell } from '../present/summary.js';
-import { formatCriterion, formatLogLikelihood, forStream } from '../present/text.js';
+import { forStream } from '../io/visible-text.js';
+import { formatCriterion, formatLogLikelihood } from '../present/text.js';
 import type { PreparedData } from './prepare-data.js';
 import type { FitOutputOptions, ModelOptions } from './shared-options.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { CommandIo } from '../cli/terminal.js';
-import { terminalProgress } from '../cli/progress.js';
+import type { CommandIo } from '../terminal/terminal.js';
+import { terminalProgress } from '../terminal/progress.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js';
 import { DataError } from '../io/data-error.js';

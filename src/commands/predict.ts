@@ -1,4 +1,4 @@
-import { writeNote, type CommandIo } from '../cli/terminal.js';
+import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import { openCsv } from '../io/csv-reader.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import { labelledCsvHeader, labelledCsvRows } from '../io/labelled-csv.js';
@@ -26,7 +26,12 @@ export async function runPredict(
   const { document, parameters } = await loadModel(modelPath);
   const target = options.labels ?? '-';
   const stream = await openCsv(file);
-  checkOutputPaths(new Map([['--labels', target]]), stream.path);
+  try {
+    checkOutputPaths(new Map([['--labels', target]]), stream.path);
+  } catch (error) {
+    await stream.close(); // reading the rows closes it; refused before that, close it here
+    throw error;
+  }
   const K = parameters.nComponents;
   const { rows, dropped } = await writeScoredStream(
     stream,

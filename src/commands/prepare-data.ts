@@ -1,7 +1,7 @@
-import { terminalProgress } from '../cli/progress.js';
-import { writeNote, type CommandIo } from '../cli/terminal.js';
+import { terminalProgress } from '../terminal/progress.js';
+import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import type { DataMatrix } from '../engine/types.js';
-import { openCsv, type CsvReader } from '../io/csv-reader.js';
+import { openCsv, type CsvReader, withCsvReader } from '../io/csv-reader.js';
 import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
 import { findDroppedRows, takeColumns } from '../io/extract-matrix.js';
 import { readColumns, type ColumnPlan, type ColumnTable } from '../io/read-columns.js';
@@ -67,19 +67,22 @@ export async function prepareData(
 ): Promise<PreparedData> {
   const reader = await openCsv(file, { replayable });
   const { header } = reader;
-  const named = options.cols === undefined ? undefined : resolveColumns(options.cols, header);
-  if (named !== undefined) checkDistinctNames(named, header);
-  const profileColumns =
-    options.profile === undefined ? [] : resolveColumns(options.profile, header);
-  const table = await terminalProgress(
-    io,
-    `gmm ${command}: reading ${reader.source}`,
-    options.quiet,
-  ).during((progress) =>
-    readColumns(reader, columnPlans(header, named, profileColumns), (rows) =>
-      progress.rowsRead(rows),
-    ),
-  );
+  const { named, profileColumns, table } = await withCsvReader(reader, async () => {
+    const named = options.cols === undefined ? undefined : resolveColumns(options.cols, header);
+    if (named !== undefined) checkDistinctNames(named, header);
+    const profileColumns =
+      options.profile === undefined ? [] : resolveColumns(options.profile, header);
+    const table = await terminalProgress(
+      io,
+      `gmm ${command}: reading ${reader.source}`,
+      options.quiet,
+    ).during((progress) =>
+      readColumns(reader, columnPlans(header, named, profileColumns), (rows) =>
+        progress.rowsRead(rows),
+      ),
+    );
+    return { named, profileColumns, table };
+  });
   const columns = named ?? defaultColumns(table);
   if (named === undefined) {
     checkDistinctNames(columns, header);

@@ -1,4 +1,4 @@
-import { writeNote, type CommandIo } from '../cli/terminal.js';
+import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import { Random } from '../engine/random.js';
 import { covarianceFactors, sampleMixture } from '../engine/sample.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';

@@ -1,5 +1,5 @@
-import { UsageError } from '../cli/usage-error.js';
-import { writeNote, type CommandIo } from '../cli/terminal.js';
+import { UsageError } from '../usage-error.js';
+import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import { interpolateQuantile } from '../engine/quantiles.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
 import { openCsv } from '../io/csv-reader.js';
@@ -57,7 +57,12 @@ export async function runScore(
   const jacobian = logScaleJacobian(document.scaler);
   const target = options.out ?? '-';
   const stream = await openCsv(file);
-  checkOutputPaths(new Map([['--out', target]]), stream.path);
+  try {
+    checkOutputPaths(new Map([['--out', target]]), stream.path);
+  } catch (error) {
+    await stream.close(); // reading the rows closes it; refused before that, close it here
+    throw error;
+  }
   const { delimiter } = stream;
   const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
   let flagged = 0;

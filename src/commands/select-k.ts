@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
-import { terminalProgress } from '../cli/progress.js';
-import { chalkFor, type CommandIo } from '../cli/terminal.js';
+import { terminalProgress } from '../terminal/progress.js';
+import { chalkFor, type CommandIo } from '../terminal/terminal.js';
 import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type Criterion, type SweepCell } from '../engine/select-model.js';
 import { MCLUST_NAMES, type CovarianceType } from '../engine/types.js';

@@ -1,8 +1,12 @@
-import type { ComponentsSpec } from '../cli/option-parsers.js';
 import type { CovarianceType, InitMethod } from '../engine/types.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import type { ScaleMethod } from '../io/scaling.js';
 import type { SummaryFormat } from '../present/summary.js';
+
+/** -k: one K, or the list of K a sweep tries. */
+export type ComponentsSpec =
+  | { readonly kind: 'fixed'; readonly nComponents: number }
+  | { readonly kind: 'sweep'; readonly candidates: readonly number[]; readonly text: string };
 
 /** Options fit and select-k share (docs/DESIGN.md, "Shared options"), as commander parses them. */
 export interface ModelOptions {

@@ -48,6 +48,23 @@ export interface CsvReader {
    * input must have been opened `replayable`, which copies it to a temporary file.
    */
   reopen(): Promise<CsvReader>;
+  /**
+   * Closes the file now. readRows closes it when it ends, failed or not; a reader
+   * whose rows are never read must be closed by whoever opened it.
+   */
+  close(): Promise<void>;
+}
+
+/** Runs `work` with `reader`, then closes it whatever happened (closing twice is harmless). */
+export async function withCsvReader<T>(
+  reader: CsvReader,
+  work: (reader: CsvReader) => Promise<T>,
+): Promise<T> {
+  try {
+    return await work(reader);
+  } finally {
+    await reader.close();
+  }
 }
 
 export interface OpenCsvOptions {
@@ -71,6 +88,20 @@ export async function openCsv(file: string, options: OpenCsvOptions = {}): Promi
 }
 
 async function openBytes(
+  source: string,
+  file: string,
+  chunks: AsyncGenerator<Uint8Array>,
+  spool: Spool | undefined,
+): Promise<CsvReader> {
+  try {
+    return await readHeader(source, file, chunks, spool);
+  } catch (error) {
+    await chunks.return(undefined);
+    throw error;
+  }
+}
+
+async function readHeader(
   source: string,
   file: string,
   chunks: AsyncGenerator<Uint8Array>,
@@ -133,38 +164,53 @@ async function openBytes(
     header: fields,
     headerText,
     delimiter,
+    async close() {
+      await chunks.return(undefined);
+    },
     async readRows(onRow, afterChunk) {
       if (used) throw new Error('readRows: a CsvReader reads its rows once');
       used = true;
-      let nRows = 0;
-      scanner.onRecord = (record) => {
-        checkFieldCount(record.nFields, fields.length, record.line, source, delimiter);
-        onRow(record, nRows++);
-      };
-      scanner.push(EMPTY);
-      await afterChunk?.();
-      while (!atEnd) {
-        const next = await chunks.next();
-        if (next.done) break;
-        feed(next.value);
-        await afterChunk?.();
+      try {
+        return await readAllRows(onRow, afterChunk);
+      } finally {
+        // a row callback that throws, or a bad row, must not leave the file open
+        await chunks.return(undefined);
       }
-      checker.end(scanner);
-      scanner.end();
-      await afterChunk?.();
-      if (nRows === 0) {
-        // Only white space (a header of one blank field) is an empty file too.
-        const blank = fields.length === 1 && fields[0].trim() === '';
-        throw blank
-          ? new DataError(`${source}: is empty`, 'give a CSV file with a header row and data rows')
-          : new DataError(
-              `${source}: has a header but no data rows`,
-              'give at least one row of data below the header',
-            );
-      }
-      return nRows;
     },
   };
+
+  async function readAllRows(
+    onRow: (record: ScannedRecord, row: number) => void,
+    afterChunk?: () => Promise<void>,
+  ): Promise<number> {
+    let nRows = 0;
+    scanner.onRecord = (record) => {
+      checkFieldCount(record.nFields, fields.length, record.line, source, delimiter);
+      onRow(record, nRows++);
+    };
+    scanner.push(EMPTY);
+    await afterChunk?.();
+    while (!atEnd) {
+      const next = await chunks.next();
+      if (next.done) break;
+      feed(next.value);
+      await afterChunk?.();
+    }
+    checker.end(scanner);
+    scanner.end();
+    await afterChunk?.();
+    if (nRows === 0) {
+      // Only white space (a header of one blank field) is an empty file too.
+      const blank = fields.length === 1 && fields[0].trim() === '';
+      throw blank
+        ? new DataError(`${source}: is empty`, 'give a CSV file with a header row and data rows')
+        : new DataError(
+            `${source}: has a header but no data rows`,
+            'give at least one row of data below the header',
+          );
+    }
+    return nRows;
+  }
 }
 
 /**
@@ -245,12 +291,13 @@ class Spool {
  */
 async function* readFileChunks(path: string): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r');
+  let pending: Promise<unknown> | undefined;
   try {
     const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
     let current = 0;
-    let pending = handle.read(buffers[current], 0, CHUNK_BYTES, null);
+    pending = handle.read(buffers[current], 0, CHUNK_BYTES, null);
     for (;;) {
-      const { bytesRead } = await pending;
+      const { bytesRead } = (await pending) as { bytesRead: number };
       if (bytesRead === 0) return;
       const chunk = buffers[current].subarray(0, bytesRead);
       current ^= 1;
@@ -258,6 +305,8 @@ async function* readFileChunks(path: string): AsyncGenerator<Uint8Array> {
       yield chunk;
     }
   } finally {
+    // stopped early (closed, or a failed row): let the read in flight finish first
+    await pending?.catch(() => undefined);
     await handle.close();
   }
 }

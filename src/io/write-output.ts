@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { forStream } from '../present/text.js';
+import { forStream } from './visible-text.js';
 import { DataError } from './data-error.js';
 import { describeFsError } from './file-system.js';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type * as VegaModule from 'vega';
 import type * as VegaLiteModule from 'vega-lite';
 import { readBundle, runBundle, type BundleFiles, type LoadedBundle } from './bundle.js';
-import { visibleText } from './text.js';
+import { visibleText } from '../io/visible-text.js';
 
 /**
  * Control characters XML 1.0 forbids (all C0 but tab, line feed and carriage return),

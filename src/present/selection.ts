@@ -2,7 +2,8 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatCsvRow } from '../io/csv-format.js';
 import { stringifyInert } from '../io/json-text.js';
-import { formatCriterion, formatLogLikelihood, visibleText } from './text.js';
+import { visibleText } from '../io/visible-text.js';
+import { formatCriterion, formatLogLikelihood } from './text.js';
 
 /** One K × structure cell of a sweep, as select-k reports it. */
 export interface SelectionCell {

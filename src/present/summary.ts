@@ -2,13 +2,13 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { formatCsvRow } from '../io/csv-format.js';
 import { stringifyInert } from '../io/json-text.js';
+import { visibleText } from '../io/visible-text.js';
 import {
   formatCriterion,
   formatLogLikelihood,
   formatPercent,
   formatValue,
   plural,
-  visibleText,
 } from './text.js';
 
 import type { SummaryFormat } from './summary-formats.js';

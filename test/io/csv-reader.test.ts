@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { detectDelimiter } from '../../src/io/csv-reader.js';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { detectDelimiter, openCsv } from '../../src/io/csv-reader.js';
 import { DataError } from '../../src/io/data-error.js';
 import { readAllRows, withoutFolder } from './read-csv-text.js';
 
@@ -114,5 +117,42 @@ describe('openCsv', () => {
     expect((await failure(Buffer.from([0x61, 0x0a, 0x31, 0xc3]))).message).toBe(
       'data.csv: line 2: ends inside a UTF-8 character',
     );
+  });
+});
+
+describe('a CsvReader closes its file on every path', () => {
+  /** Open file descriptors of this process (Linux: /proc/self/fd). */
+  const openFds = () => readdirSync('/proc/self/fd').length;
+  const dir = mkdtempSync(join(tmpdir(), 'gmm-reader-'));
+  const file = join(dir, 'rows.csv');
+  writeFileSync(file, `a,b\n${Array.from({ length: 5000 }, (_, i) => `${i},${i}`).join('\n')}\n`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.runIf(process.platform === 'linux')('when a row callback throws', async () => {
+    const before = openFds();
+    const reader = await openCsv(file);
+    expect(openFds()).toBe(before + 1);
+    await expect(
+      reader.readRows((_, row) => {
+        if (row === 10) throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect(openFds()).toBe(before);
+  });
+
+  it.runIf(process.platform === 'linux')('when it is closed before its rows are read', async () => {
+    const before = openFds();
+    const reader = await openCsv(file);
+    await reader.close();
+    expect(openFds()).toBe(before);
+  });
+
+  it.runIf(process.platform === 'linux')('when a row is bad', async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'a,b\n1,2\n3\n');
+    const before = openFds();
+    const reader = await openCsv(bad);
+    await expect(reader.readRows(() => {})).rejects.toThrow(DataError);
+    expect(openFds()).toBe(before);
   });
 });

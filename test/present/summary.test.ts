@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { renderSummary, type FitSummary } from '../../src/present/summary.js';
-import { visibleText } from '../../src/present/text.js';
+import { visibleText } from '../../src/io/visible-text.js';
 
 const noColour = new Chalk({ level: 0 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringifyInert } from '../../src/io/json-text.js';
-import { forStream, formatValue, visibleLines, visibleText } from '../../src/present/text.js';
+import { forStream, visibleLines, visibleText } from '../../src/io/visible-text.js';
+import { formatValue } from '../../src/present/text.js';
 
 describe('text from the data on a terminal', () => {
   it('shows C0, C1 and bidirectional controls as escapes', () => {

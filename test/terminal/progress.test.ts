@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { describeSweep, terminalProgress } from '../../src/cli/progress.js';
+import { describeSweep, terminalProgress } from '../../src/terminal/progress.js';
 
 /** A CommandIo whose stderr is a terminal or not, recording what is written to it. */
 function fakeIo(isTTY: boolean) {

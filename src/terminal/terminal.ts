@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { visibleText } from '../present/text.js';
+import { visibleText } from '../io/visible-text.js';
 
 /** Where a command writes, and whether people or programs read it. */
 export interface CommandIo {

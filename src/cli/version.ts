@@ -1,8 +1,0 @@
-import { readFileSync } from 'node:fs';
-
-/** The version in package.json (dist/cli/version.js → ../../package.json). */
-export const TOOL_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
