@@ -1,4 +1,4 @@
-import type { Random } from './random.js';
+import { sampleDistinct, type Random } from './random.js';
 import type { DataMatrix, StartMethod } from './types.js';
 
 /** Lloyd iterations after k-means++ seeding: enough to settle the seeds, cheap on big data. */
@@ -169,19 +169,6 @@ function squaredDistance(
     s += delta * delta;
   }
   return s;
-}
-
-/** K distinct indices from [0, n) (Floyd's algorithm), in draw order. */
-function sampleDistinct(n: number, count: number, random: Random): number[] {
-  const chosen = new Set<number>();
-  const order: number[] = [];
-  for (let j = n - count; j < n; j++) {
-    const t = random.nextInt(j + 1);
-    const pick = chosen.has(t) ? j : t;
-    chosen.add(pick);
-    order.push(pick);
-  }
-  return order;
 }
 
 function rowsAsCenters(data: DataMatrix, rows: number[]): Float64Array {

@@ -92,3 +92,16 @@ export class Random {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/** `count` distinct indices from [0, n) (Floyd's algorithm), in draw order. */
+export function sampleDistinct(n: number, count: number, random: Random): number[] {
+  const chosen = new Set<number>();
+  const order: number[] = [];
+  for (let j = n - count; j < n; j++) {
+    const t = random.nextInt(j + 1);
+    const pick = chosen.has(t) ? j : t;
+    chosen.add(pick);
+    order.push(pick);
+  }
+  return order;
+}

@@ -1,6 +1,6 @@
 import { columnVariances } from './degeneracy.js';
 import type { EmSettings } from './em.js';
-import { Random } from './random.js';
+import { Random, sampleDistinct } from './random.js';
 import { searchCell, type CellSearch } from './search.js';
 import type { CovarianceType, DataMatrix } from './types.js';
 
@@ -27,13 +27,9 @@ export function searchRowCount(nComponents: number, nFeatures: number): number {
 /** `rows` distinct rows drawn without replacement (Floyd's algorithm), kept in file order. */
 export function subsampleRows(data: DataMatrix, rows: number, seed: number): DataMatrix {
   const { nSamples: n, nFeatures: d, values } = data;
-  const random = new Random(seed, SUBSAMPLE_STREAM, rows);
-  const chosen = new Set<number>();
-  for (let j = n - rows; j < n; j++) {
-    const t = random.nextInt(j + 1);
-    chosen.add(chosen.has(t) ? j : t);
-  }
-  const indexes = Int32Array.from(chosen).sort();
+  const indexes = Int32Array.from(
+    sampleDistinct(n, rows, new Random(seed, SUBSAMPLE_STREAM, rows)),
+  ).sort();
   const subsample = new Float64Array(rows * d);
   indexes.forEach((row, i) => subsample.set(values.subarray(row * d, row * d + d), i * d));
   return { values: subsample, nSamples: rows, nFeatures: d };

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MALL, ROOT, runGmm } from './run-gmm.js';
 
 /**
@@ -83,7 +83,10 @@ function matchComponents(model: ModelJson, reference: ReferenceFit): number[] {
 }
 
 describe('gmm fit on the Mall Customers fixture (income, score)', () => {
-  const k5 = fitModel(['-k', '5']);
+  let k5: ModelJson;
+  beforeAll(() => {
+    k5 = fitModel(['-k', '5']);
+  });
   const reference5 = REFERENCE.fits.find(
     (f) => f.covarianceType === 'full' && f.nComponents === 5,
   )!;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MALL, runGmm } from './run-gmm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmm-model-'));
@@ -14,18 +14,21 @@ interface Component {
   covarianceOriginal: number[][];
 }
 
-const fitted = runGmm([
-  'fit',
-  MALL,
-  '--cols',
-  'income,score',
-  '-k',
-  '5',
-  '--model',
-  MODEL,
-  '--labels',
-  LABELS,
-]);
+let fitted: ReturnType<typeof runGmm>;
+beforeAll(() => {
+  fitted = runGmm([
+    'fit',
+    MALL,
+    '--cols',
+    'income,score',
+    '-k',
+    '5',
+    '--model',
+    MODEL,
+    '--labels',
+    LABELS,
+  ]);
+});
 
 /** Textbook mixture density in original units, from the model file's original-unit parameters. */
 function naiveLogDensity(components: Component[], x: number[]): number {
