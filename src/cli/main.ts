@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { GmmError } from '../errors.js';
 // Command modules are imported when their command runs, so --help and --version
 // load neither the engine nor the CSV and table libraries.
 import type { PredictOptions } from '../commands/predict.js';
@@ -24,12 +25,10 @@ import {
   parseFiniteNumber,
   parseSeed,
 } from './option-parsers.js';
-import { DataError } from '../io/data-error.js';
 import { describeFsError } from '../io/file-system.js';
 import { removePendingTemporaries } from '../io/write-output.js';
 import { describeFailure, EXIT_DATA, EXIT_OK, EXIT_USAGE } from './report-error.js';
 import type { CommandIo } from '../terminal/terminal.js';
-import { UsageError } from '../usage-error.js';
 import { TOOL_VERSION } from '../version.js';
 
 /**
@@ -89,7 +88,8 @@ Examples:
 function inputFile(command: string, file: string | undefined): string {
   if (file !== undefined) return file;
   if (process.stdin.isTTY) {
-    throw new UsageError(
+    throw new GmmError(
+      'usage',
       'no input: give a CSV file, or - to read standard input',
       `e.g. gmm ${command} fixtures/mall_customers.csv`,
     );
@@ -324,11 +324,12 @@ function buildProgram(io: CommandIo, state: { command: string }): Command {
 }
 
 /** Commander's own error text ("error: unknown option '--x'\n(Did you mean --y?)") as message + hint. */
-function commanderUsageError(error: CommanderError, command: string): UsageError {
+function commanderUsageError(error: CommanderError, command: string): GmmError {
   const [first, ...rest] = error.message.replace(/^error: /, '').split('\n');
   const suggestion = rest.join(' ').trim();
   const help = command === '' ? 'gmm --help' : `gmm ${command} --help`;
-  return new UsageError(
+  return new GmmError(
+    'usage',
     first,
     suggestion !== '' ? `${suggestion.replace(/^\(|\)$/g, '')}; see ${help}` : `see ${help}`,
   );
@@ -353,7 +354,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(EXIT_OK);
     }
     failNow(
-      new DataError(
+      new GmmError(
+        'data',
         `cannot write to standard output: ${describeFsError(error)}`,
         'check the disk, or where the output is redirected',
       ),

@@ -1,12 +1,17 @@
-import { NumericError } from '../engine/numeric-error.js';
-import { DataError, quoteValue } from '../io/data-error.js';
-import { SelectionError } from '../io/selection-error.js';
+import { quoteValue } from '../io/quote-value.js';
 import { visibleText } from '../io/visible-text.js';
-import { UsageError } from '../usage-error.js';
+import { isGmmError, type ErrorKind } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DATA = 1;
 export const EXIT_USAGE = 2;
+
+/** The exit code of each kind of error (errors.ts): the one place they are decided. */
+const EXIT_CODES: Record<ErrorKind, number> = {
+  usage: EXIT_USAGE,
+  data: EXIT_DATA,
+  numeric: EXIT_DATA,
+};
 
 /**
  * Turns any error into the lines a person reads (problem, then "hint: …") and the exit
@@ -22,11 +27,9 @@ export function describeFailure(
   let message: string;
   let hint: string | undefined;
   let exitCode = EXIT_DATA;
-  if (error instanceof UsageError || error instanceof SelectionError) {
+  if (isGmmError(error)) {
     ({ message, hint } = error);
-    exitCode = EXIT_USAGE;
-  } else if (error instanceof DataError || error instanceof NumericError) {
-    ({ message, hint } = error);
+    exitCode = EXIT_CODES[error.kind];
   } else if (
     error instanceof RangeError &&
     /allocation|Array buffer|Invalid array length|Invalid string length/i.test(error.message)

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import { chalkFor, writeNote, type CommandIo } from '../terminal/terminal.js';
-import { UsageError } from '../usage-error.js';
 import { TOOL_VERSION } from '../version.js';
 import {
   profileMeans,
@@ -13,9 +12,8 @@ import { ellipseOutline } from '../engine/ellipse.js';
 import { classifyRows, predictMemberships, type RowClasses } from '../engine/predict.js';
 import { DENSITY_QUANTILE_LEVELS, quantilesInPlace } from '../engine/quantiles.js';
 import type { ScoredFit, SweepCell } from '../engine/select-model.js';
-import { NumericError } from '../engine/numeric-error.js';
 import { MCLUST_NAMES } from '../engine/types.js';
-import { DataError, describeColumn } from '../io/data-error.js';
+import { describeColumn } from '../io/quote-value.js';
 import { writeLabelledCsv } from '../io/labelled-csv.js';
 import {
   MODEL_FORMAT,
@@ -46,6 +44,7 @@ import { forStream } from '../io/visible-text.js';
 import { formatCriterion, formatLogLikelihood } from '../present/text.js';
 import type { PreparedData } from './prepare-data.js';
 import type { FitOutputOptions, ModelOptions } from './shared-options.js';
+import { GmmError } from '../errors.js';
 
 export const FAILED_FIT_HINT =
   'try fewer components (-k), a larger --reg-covar (e.g. 1e-3), or --covariance diag';
@@ -82,7 +81,8 @@ export function outputPathMap(entries: Record<string, string | undefined>): Map<
 export function checkSingleStdout(entries: Record<string, string | undefined>): void {
   const toStdout = Object.entries(entries).filter(([, path]) => path === '-');
   if (toStdout.length > 1) {
-    throw new UsageError(
+    throw new GmmError(
+      'usage',
       `only one output can go to standard output, but ${toStdout.map(([name]) => `--${name}`).join(' and ')} ${toStdout.length === 2 ? 'both' : 'all'} say -`,
       'send the others to files',
     );
@@ -208,12 +208,14 @@ function checkFinite(prepared: PreparedData, model: ModelDocument, certainty: Fl
     const j = Number(original[1]);
     const spread = model.scaler.scale[j];
     const divisor = `1e+${Math.floor(Math.log10(spread))}`;
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${prepared.source}: ${describeColumn(prepared.header, prepared.columns[j].index)} has a spread of ${spread.toPrecision(2)}: its variance in original units is too large for a number`,
       `rescale the column first (e.g. divide it by ${divisor}) and fit again`,
     );
   }
-  throw new NumericError(
+  throw new GmmError(
+    'numeric',
     `the fit produced ${bad.value} for ${bad.path}, so it cannot be reported`,
     FAILED_FIT_HINT,
   );
@@ -228,7 +230,8 @@ function resolvePlotColumns(
   if (plotCols === undefined) return columns.length >= 2 ? [0, 1] : undefined;
   const chosen = resolveColumns([plotCols], header);
   if (chosen.length !== 2) {
-    throw new UsageError(
+    throw new GmmError(
+      'usage',
       `--plot-cols takes two columns, got ${chosen.length}`,
       'e.g. --plot-cols income,score',
     );
@@ -236,7 +239,8 @@ function resolvePlotColumns(
   const positions = chosen.map((c) => columns.findIndex((m) => m.index === c.index));
   const notModelled = chosen.find((_, i) => positions[i] === -1);
   if (notModelled !== undefined) {
-    throw new UsageError(
+    throw new GmmError(
+      'usage',
       `--plot-cols: column ${JSON.stringify(notModelled.name)} is not modelled, so it has no ellipses`,
       'plot two of the --cols columns',
     );

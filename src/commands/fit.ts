@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import type { CommandIo } from '../terminal/terminal.js';
 import { terminalProgress } from '../terminal/progress.js';
-import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js';
-import { DataError } from '../io/data-error.js';
 import { inputPath } from '../io/file-system.js';
 import { checkOutputPaths } from '../io/write-output.js';
 import { sweepRunnerWithThreads } from '../parallel/search-pool.js';
@@ -18,6 +16,7 @@ import {
 } from './fit-report.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
 import type { FitCommandOptions } from './shared-options.js';
+import { GmmError } from '../errors.js';
 
 export { FAILED_FIT_HINT };
 
@@ -74,7 +73,7 @@ async function chooseModel(
     const reason = cells.map((c) => c.failure).find((f) => f !== undefined) ?? 'no candidate K';
     const scope =
       components.kind === 'fixed' ? '' : `no K in ${components.text} gave a usable fit: `;
-    throw new NumericError(`${scope}${reason}`, FAILED_FIT_HINT);
+    throw new GmmError('numeric', `${scope}${reason}`, FAILED_FIT_HINT);
   }
   return {
     scored: best.result,
@@ -90,7 +89,8 @@ function checkEnoughRows(prepared: PreparedData, nComponents: number): void {
   const { data, source } = prepared;
   const asked = `the ${nComponents} components asked for (-k ${nComponents})`;
   if (data.nSamples < nComponents) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${source}: has ${data.nSamples} rows, fewer than ${asked}`,
       `use -k ${data.nSamples} or fewer`,
     );
@@ -98,14 +98,16 @@ function checkEnoughRows(prepared: PreparedData, nComponents: number): void {
   // A component holding at most d rows is discarded as collapsed (README, "The numbers").
   if (data.nSamples <= nComponents * data.nFeatures) {
     const most = Math.floor((data.nSamples - 1) / data.nFeatures);
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${source}: has ${data.nSamples} rows, too few for ${asked}: each needs more rows than the ${data.nFeatures} modelled columns`,
       `use -k ${most} or fewer, or model fewer columns`,
     );
   }
   const distinct = countDistinctRows(data.values, data.nFeatures, nComponents);
   if (distinct < nComponents) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${source}: has only ${distinct} distinct rows in the modelled columns, fewer than ${asked}`,
       `use -k ${distinct} or fewer`,
     );

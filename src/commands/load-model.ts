@@ -1,9 +1,8 @@
-import { NumericError } from '../engine/numeric-error.js';
 import { computePrecisionFactors } from '../engine/precision.js';
 import type { CovarianceType, MixtureParameters } from '../engine/types.js';
-import { DataError } from '../io/data-error.js';
 import type { ModelDocument } from '../io/model-document.js';
 import { readModelFile } from '../io/model-file.js';
+import { GmmError, isGmmError } from '../errors.js';
 
 export interface LoadedModel {
   readonly document: ModelDocument;
@@ -47,8 +46,9 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     try {
       computePrecisionFactors(single);
     } catch (error) {
-      if (!(error instanceof NumericError)) throw error;
-      throw new DataError(
+      if (!isGmmError(error, 'numeric')) throw error;
+      throw new GmmError(
+        'data',
         `${path}: components[${k}].covariance is not positive definite`,
         'refit the model with gmm fit --model',
       );

@@ -1,6 +1,6 @@
 import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
-import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
+import { describeColumn, quoteValue } from '../io/quote-value.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import type { CsvReader } from '../io/csv-reader.js';
 import { cellOfLine, forEachRowBatch, type RowBatch } from '../io/csv-stream.js';
@@ -9,6 +9,7 @@ import { MAX_SCALED_MAGNITUDE, scaleInPlace } from '../io/scaling.js';
 import { listHeaders } from '../io/select-columns.js';
 import { openOutput, withSignalCleanup } from '../io/write-output.js';
 import { plural } from '../present/text.js';
+import { GmmError } from '../errors.js';
 
 /** The header index of each model column, matched by exact name. */
 export function modelColumnIndexes(
@@ -19,13 +20,15 @@ export function modelColumnIndexes(
   return document.columns.map((name) => {
     const matches = header.flatMap((h, i) => (h === name ? [i] : []));
     if (matches.length === 0) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `${source}: has no column ${quoteValue(name)}, which the model was fitted on`,
         `the columns are: ${listHeaders(header)}`,
       );
     }
     if (matches.length > 1) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `${source}: column name ${quoteValue(name)} appears ${matches.length} times (columns ${matches.map((i) => i + 1).join(', ')})`,
         'give each column a unique name',
       );
@@ -82,7 +85,8 @@ function checkScaledRows(
     const row = Math.floor(e / d);
     const column = indexes[e % d];
     const cell = cellOfLine(batch.lines[row], stream.delimiter, column);
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${stream.source}: line ${batch.lineNumbers[row]}, ${describeColumn(stream.header, column)}: ${quoteValue(cell)} is too far from the model's data to score (${Math.abs(scaled[e]).toPrecision(2)} in ${method}-scaled units)`,
       'check the value; the model cannot give a density this far out',
     );

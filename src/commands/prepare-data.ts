@@ -2,7 +2,7 @@ import { terminalProgress } from '../terminal/progress.js';
 import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import type { DataMatrix } from '../engine/types.js';
 import { openCsv, type CsvReader, withCsvReader } from '../io/csv-reader.js';
-import { DataError, describeColumn, quoteValue } from '../io/data-error.js';
+import { describeColumn, quoteValue } from '../io/quote-value.js';
 import { findDroppedRows, takeColumns } from '../io/extract-matrix.js';
 import { readColumns, type ColumnPlan, type ColumnTable } from '../io/read-columns.js';
 import { fitScaler, scaleInPlace, summarizeColumns, type Scaler } from '../io/scaling.js';
@@ -17,6 +17,7 @@ import {
 } from '../io/select-columns.js';
 import { plural } from '../present/text.js';
 import type { ModelOptions } from './shared-options.js';
+import { GmmError } from '../errors.js';
 
 /** Beyond this many rows the scatter shows an evenly spaced subset; ellipses use the full model. */
 export const MAX_PLOTTED_POINTS = 10_000;
@@ -101,7 +102,8 @@ export async function prepareData(
     );
   }
   if (nSamples < 2) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${table.source}: has ${plural(nSamples, 'usable row')}; a mixture needs at least 2`,
       'give more rows',
     );
@@ -109,7 +111,8 @@ export async function prepareData(
   // A component's covariance is estimated from more rows than columns (the engine
   // discards one holding at most d rows), so n ≤ d cannot give any fit.
   if (nSamples <= nFeatures) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${table.source}: has ${plural(nSamples, 'usable row')} for ${plural(nFeatures, 'modelled column')}; a mixture needs more rows than columns`,
       'choose fewer columns with --cols, or give more rows',
     );

@@ -2,10 +2,11 @@ import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import { Random } from '../engine/random.js';
 import { covarianceFactors, sampleMixture } from '../engine/sample.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
-import { DataError, quoteValue } from '../io/data-error.js';
+import { quoteValue } from '../io/quote-value.js';
 import { checkOutputPaths, openOutput, withSignalCleanup } from '../io/write-output.js';
 import { plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
+import { GmmError } from '../errors.js';
 
 export interface SampleOptions {
   readonly n: number;
@@ -63,8 +64,9 @@ export async function runSample(
     writeNote(io, 'sample', 'note', `wrote ${plural(options.n, 'row')} to ${target}`);
 }
 
-function overflowError(modelPath: string, column: string): DataError {
-  return new DataError(
+function overflowError(modelPath: string, column: string): GmmError {
+  return new GmmError(
+    'data',
     `${modelPath}: a value drawn for column ${quoteValue(column)} is too large for a number`,
     "check the model's scaler.scale and covariances, or refit it with gmm fit --model",
   );

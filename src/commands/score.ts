@@ -1,4 +1,3 @@
-import { UsageError } from '../usage-error.js';
 import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import { interpolateQuantile } from '../engine/quantiles.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
@@ -9,6 +8,7 @@ import { checkOutputPaths } from '../io/write-output.js';
 import { formatPercent, plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
 import { droppedRowsNote, writeScoredStream } from './model-rows.js';
+import { GmmError } from '../errors.js';
 
 export interface ScoreOptions {
   readonly out: string | undefined;
@@ -30,10 +30,11 @@ export async function runScore(
   io: CommandIo,
 ): Promise<void> {
   if (options.anomalyRate !== undefined && options.threshold !== undefined) {
-    throw new UsageError('give --anomaly-rate or --threshold, not both');
+    throw new GmmError('usage', 'give --anomaly-rate or --threshold, not both');
   }
   if (options.anomalyRate !== undefined && !(options.anomalyRate > 0 && options.anomalyRate < 1)) {
-    throw new UsageError(
+    throw new GmmError(
+      'usage',
       `--anomaly-rate ${options.anomalyRate} must be between 0 and 1`,
       'e.g. --anomaly-rate 0.01 for the rarest 1%',
     );
@@ -43,7 +44,8 @@ export async function runScore(
   if (options.anomalyRate !== undefined) {
     const density = document.density;
     if (density === undefined) {
-      throw new UsageError(
+      throw new GmmError(
+        'usage',
         `${modelPath} has no training density quantiles`,
         'refit it with this gmm, or use --threshold',
       );

@@ -1,7 +1,6 @@
 import { basename, join } from 'node:path';
 import { terminalProgress } from '../terminal/progress.js';
 import { chalkFor, type CommandIo } from '../terminal/terminal.js';
-import { NumericError } from '../engine/numeric-error.js';
 import { bestCell, sweepModels, type Criterion, type SweepCell } from '../engine/select-model.js';
 import { MCLUST_NAMES, type CovarianceType } from '../engine/types.js';
 import { inputPath } from '../io/file-system.js';
@@ -21,6 +20,7 @@ import {
 } from './fit-report.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
 import type { FitOutputOptions, ModelOptions } from './shared-options.js';
+import { GmmError } from '../errors.js';
 
 export interface SelectKOptions extends ModelOptions, FitOutputOptions {
   readonly covariance: CovarianceType[];
@@ -79,7 +79,11 @@ export async function runSelectK(
   const best = bestCell(cells, options.criterion);
   if (best?.result === undefined) {
     const reason = cells.map((c) => c.failure).find((f) => f !== undefined) ?? 'no candidate';
-    throw new NumericError(`no cell of the sweep gave a usable fit (${reason})`, FAILED_FIT_HINT);
+    throw new GmmError(
+      'numeric',
+      `no cell of the sweep gave a usable fit (${reason})`,
+      FAILED_FIT_HINT,
+    );
   }
   const report = selectionReport(prepared, options, candidates, cells, cells.indexOf(best));
   const extras: ExtraOutput[] = [];

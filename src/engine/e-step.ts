@@ -1,7 +1,7 @@
 import { expectationKernel } from './kernels.js';
-import { NumericError } from './numeric-error.js';
 import type { PrecisionFactors } from './precision.js';
 import type { DataMatrix } from './types.js';
+import { GmmError } from '../errors.js';
 
 /** Sums the M-step needs, gathered in the same pass as the responsibilities. */
 export interface ResponsibilitySums {
@@ -111,7 +111,8 @@ export function expectationBlock(
     factors.projectedMeans,
   );
   if (status[0] !== 0) {
-    throw new NumericError(
+    throw new GmmError(
+      'numeric',
       `the density of row ${firstRow + start + status[0]} is not finite under any component`,
     );
   }

@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { NumericError } from './numeric-error.js';
+import { GmmError } from '../errors.js';
 
 /** Segments per ellipse: smooth at plot size, small in the SVG. */
 export const ELLIPSE_SEGMENTS = 72;
@@ -19,7 +19,7 @@ export function ellipseOutline(
       Number.isFinite,
     )
   ) {
-    throw new NumericError('an ellipse needs a finite mean and covariance');
+    throw new GmmError('numeric', 'an ellipse needs a finite mean and covariance');
   }
   const matrix = new Matrix([
     [covariance[0], covariance[1]],

@@ -3,7 +3,6 @@ import { findDegeneracy } from './degeneracy.js';
 import { createResponsibilitySums, expectationStep, type ResponsibilitySums } from './e-step.js';
 import { initialResponsibilities } from './initialize.js';
 import { estimateGaussianParameters, parametersFromSums } from './m-step.js';
-import { NumericError } from './numeric-error.js';
 import { computePrecisionFactors, type PrecisionFactors } from './precision.js';
 import { Random } from './random.js';
 import { extrapolate, isUsable, stepLength, stepNorms } from './squarem.js';
@@ -15,6 +14,7 @@ import {
   type MixtureParameters,
   startMethod,
 } from './types.js';
+import { isGmmError } from '../errors.js';
 
 export interface EmSettings {
   readonly nComponents: number;
@@ -148,7 +148,7 @@ export function* emRun(
   try {
     result = yield* emSteps(shape, nSamples, nFeatures, limits, initial);
   } catch (error) {
-    if (!(error instanceof NumericError)) throw error;
+    if (!isGmmError(error, 'numeric')) throw error;
     return {
       start,
       parameters: undefined,
@@ -302,13 +302,13 @@ function* tryEStep(
   try {
     factors = computePrecisionFactors(parameters);
   } catch (error) {
-    if (error instanceof NumericError) return -Infinity;
+    if (isGmmError(error, 'numeric')) return -Infinity;
     throw error;
   }
   try {
     return yield { factors, sums, status };
   } catch (error) {
-    if (error instanceof NumericError) return -Infinity;
+    if (isGmmError(error, 'numeric')) return -Infinity;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { PrecisionShape } from './kernels.js';
-import { NumericError } from './numeric-error.js';
 import type { MixtureParameters } from './types.js';
+import { GmmError } from '../errors.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -49,14 +49,17 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
         const value = covariances[offset + a * d + b];
         // ml-matrix would call a NaN matrix "not symmetric": say what it is.
         if (!Number.isFinite(value)) {
-          throw new NumericError(`the covariance of component ${k + 1} is not finite`);
+          throw new GmmError('numeric', `the covariance of component ${k + 1} is not finite`);
         }
         matrix.set(a, b, value);
       }
     }
     const cholesky = new CholeskyDecomposition(matrix);
     if (!cholesky.isPositiveDefinite()) {
-      throw new NumericError(`the covariance of component ${k + 1} is not positive definite`);
+      throw new GmmError(
+        'numeric',
+        `the covariance of component ${k + 1} is not positive definite`,
+      );
     }
     const lower = cholesky.lowerTriangularMatrix;
     invertLowerTriangular(lower, invChol, offset, d);
@@ -64,7 +67,7 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
     for (let j = 0; j < d; j++) {
       const diagonal = invChol[offset + j * d + j];
       if (!(diagonal > 0) || !Number.isFinite(diagonal)) {
-        throw new NumericError(`the covariance of component ${k + 1} is singular`);
+        throw new GmmError('numeric', `the covariance of component ${k + 1} is singular`);
       }
       logDet += Math.log(diagonal);
     }

@@ -9,11 +9,11 @@ import {
 } from './em.js';
 import { wardLabels } from './hierarchical.js';
 import { estimateGaussianParameters } from './m-step.js';
-import { NumericError } from './numeric-error.js';
 import { componentOrder, permuteComponents } from './order-components.js';
 import { searchPlan, stepCostPerRow, type SearchPlan } from './search-plan.js';
 import { splitMergeStarts } from './split-merge.js';
 import { startMethod, type DataMatrix, type MixtureParameters } from './types.js';
+import { GmmError, isGmmError } from '../errors.js';
 
 /** Distinct solutions a search hands on (to be refined on all rows when it ran on a subsample). */
 export const KEPT_SOLUTIONS = 3;
@@ -90,7 +90,7 @@ export function searchCell(
     try {
       initial = startParameters(data, settings, start);
     } catch (error) {
-      if (!(error instanceof NumericError)) throw error;
+      if (!isGmmError(error, 'numeric')) throw error;
       shortRuns.push(failedRun(start, error.message));
       continue;
     }
@@ -105,7 +105,7 @@ export function searchCell(
       const initial = labelledStart(data, settings, wardLabels(data, settings.nComponents));
       shortRuns.push(run(hierarchical, initial, shortLimits));
     } catch (error) {
-      if (!(error instanceof NumericError)) throw error;
+      if (!isGmmError(error, 'numeric')) throw error;
     }
   }
   const starts = shortRuns.map(outcome);
@@ -200,7 +200,7 @@ function bestMove(
         settings.regCovar,
       );
     } catch (error) {
-      if (error instanceof NumericError) continue;
+      if (isGmmError(error, 'numeric')) continue;
       throw error;
     }
     tried.push(run.first(initial));
@@ -250,7 +250,8 @@ export function mixtureFit(
   const best = [...usable].sort(byLogLikelihood)[0];
   if (best === undefined) {
     const reason = search.failure ?? runs.find((r) => r.failure !== undefined)?.failure;
-    throw new NumericError(
+    throw new GmmError(
+      'numeric',
       `no usable fit with K=${settings.nComponents}: ${reason ?? 'no solution'}`,
     );
   }

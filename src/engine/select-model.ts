@@ -5,7 +5,6 @@ import {
 } from './criteria.js';
 import { columnVariances } from './degeneracy.js';
 import { expectationStep } from './e-step.js';
-import { NumericError } from './numeric-error.js';
 import { freeParameterCount } from './parameter-count.js';
 import { scoreRows } from './predict.js';
 import { refineRace, type EStepExecutor, type RaceResult } from './race.js';
@@ -17,6 +16,7 @@ import {
 } from './search-sample.js';
 import { mixtureFit, type CellSearch, type MixtureFit } from './search.js';
 import type { CovarianceType, Criterion, DataMatrix } from './types.js';
+import { isGmmError } from '../errors.js';
 
 export type { CellTask, SweepSettings } from './search-sample.js';
 
@@ -220,7 +220,7 @@ export async function sweepModels(
         stoppedEarly: chosen?.stoppedEarly ?? false,
       };
     } catch (error) {
-      if (!(error instanceof NumericError)) throw error;
+      if (!isGmmError(error, 'numeric')) throw error;
       return { ...model, result: undefined, failure: error.message, stoppedEarly: false };
     }
   });

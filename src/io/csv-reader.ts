@@ -14,10 +14,10 @@ import {
   type ScannedRecord,
 } from './csv-scan.js';
 import { CR, LF, QUOTE } from './ascii.js';
-import { DataError } from './data-error.js';
 import { describeFsError } from './file-system.js';
 import { trackTemporary } from './write-output.js';
 import { firstInvalidUtf8 } from './utf8.js';
+import { GmmError, isGmmError } from '../errors.js';
 
 /** Bytes read at a time: large enough that per-chunk work vanishes, small enough to stream. */
 const CHUNK_BYTES = 1 << 20;
@@ -146,7 +146,11 @@ async function readHeader(
     scanner.end();
   }
   if (header === undefined) {
-    throw new DataError(`${source}: is empty`, 'give a CSV file with a header row and data rows');
+    throw new GmmError(
+      'data',
+      `${source}: is empty`,
+      'give a CSV file with a header row and data rows',
+    );
   }
   const fields = header;
   let used = false;
@@ -203,8 +207,13 @@ async function readHeader(
       // Only white space (a header of one blank field) is an empty file too.
       const blank = fields.length === 1 && fields[0].trim() === '';
       throw blank
-        ? new DataError(`${source}: is empty`, 'give a CSV file with a header row and data rows')
-        : new DataError(
+        ? new GmmError(
+            'data',
+            `${source}: is empty`,
+            'give a CSV file with a header row and data rows',
+          )
+        : new GmmError(
+            'data',
             `${source}: has a header but no data rows`,
             'give at least one row of data below the header',
           );
@@ -225,8 +234,9 @@ async function* readChunks(file: string, spool: Spool | undefined): AsyncGenerat
     }
     spool?.close();
   } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw new DataError(
+    if (isGmmError(error, 'data')) throw error;
+    throw new GmmError(
+      'data',
       `${file}: ${describeFsError(error)}`,
       'check the path, or pass - to read standard input',
     );
@@ -275,8 +285,9 @@ class Spool {
     }
   }
 
-  private cannotKeep(error: unknown): DataError {
-    return new DataError(
+  private cannotKeep(error: unknown): GmmError {
+    return new GmmError(
+      'data',
       `${this.source}: cannot keep a copy in ${tmpdir()} for the second pass: ${describeFsError(error)}`,
       'save the data to a file and pass its path, or set TMPDIR to a disk with room',
     );
@@ -354,7 +365,8 @@ class ByteChecker {
 
   end(scanner: CsvScanner): void {
     if (this.tail.length === 0) return;
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${this.source}: line ${scanner.nextLine()}: ends inside a UTF-8 character`,
       'the file may be cut short',
     );
@@ -421,15 +433,17 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
-export function nulByteError(source: string, line: number): DataError {
-  return new DataError(
+export function nulByteError(source: string, line: number): GmmError {
+  return new GmmError(
+    'data',
     `${source}: line ${line}: contains a NUL byte, so it is not a text CSV file`,
     'export the data as CSV text (UTF-8)',
   );
 }
 
-export function invalidUtf8Error(source: string, line: number): DataError {
-  return new DataError(
+export function invalidUtf8Error(source: string, line: number): GmmError {
+  return new GmmError(
+    'data',
     `${source}: line ${line}: is not valid UTF-8`,
     `convert it first, e.g. iconv -f latin1 -t utf-8 ${source} > utf8.csv`,
   );
@@ -448,7 +462,8 @@ export function checkFieldCount(
     fieldCount > headerLength
       ? `a field may hold an unquoted ${JSON.stringify(delimiter)}: quote it, or check the delimiter`
       : 'fill in the missing fields (empty is fine) so every row matches the header';
-  throw new DataError(
+  throw new GmmError(
+    'data',
     `${source}: line ${line}: has ${fieldCount} fields, but the header has ${headerLength}`,
     hint,
   );

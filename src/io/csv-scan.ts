@@ -1,6 +1,7 @@
 import { CR, DOT, LF, MINUS, QUOTE, ZERO } from './ascii.js';
-import { DataError, quoteValue } from './data-error.js';
+import { quoteValue } from './quote-value.js';
 import { EXACT_POWERS_OF_TEN, MAX_EXACT_DIGITS } from './parse-number.js';
+import { GmmError } from '../errors.js';
 
 /**
  * One record found by the scanner, valid only during the callback (the arrays are
@@ -209,7 +210,8 @@ export class CsvScanner {
           for (;;) {
             if (pos >= length) {
               if (!final) return recordStart;
-              throw new DataError(
+              throw new GmmError(
+                'data',
                 `${this.source}: line ${openingLine}: a quoted field starts here but is never closed`,
                 'add the closing double quote, or double a quote inside a field ("")',
               );
@@ -230,7 +232,8 @@ export class CsvScanner {
               );
               if (closes === NEED_MORE) return recordStart;
               if (closes === INVALID) {
-                throw new DataError(
+                throw new GmmError(
+                  'data',
                   `${this.source}: line ${line}: text follows a closing quote inside a field`,
                   'write a quote inside a quoted field as two quotes ("")',
                 );
@@ -271,7 +274,8 @@ export class CsvScanner {
             }
             if (pos < length && bytes[pos] === QUOTE) {
               const before = utf8(bytes, start, pos);
-              throw new DataError(
+              throw new GmmError(
+                'data',
                 `${this.source}: line ${line}, field ${nFields + 1}: a quote inside a field that does not start with one (after ${quoteValue(before)})`,
                 'quote the whole field and double each quote inside it ("5 ""big"" ones")',
               );

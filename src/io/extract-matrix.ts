@@ -1,6 +1,7 @@
-import { DataError, describeColumn, quoteValue } from './data-error.js';
+import { describeColumn, quoteValue } from './quote-value.js';
 import { explainNotANumber } from './parse-number.js';
 import type { CellRef, ColumnTable } from './read-columns.js';
+import { GmmError } from '../errors.js';
 
 export type MissingPolicy = 'error' | 'drop';
 
@@ -11,9 +12,10 @@ export function notANumberError(
   header: readonly string[],
   column: number,
   cell: string,
-): DataError {
+): GmmError {
   const { reason, hint } = explainNotANumber(cell);
-  return new DataError(
+  return new GmmError(
+    'data',
     `${source}: line ${line}, ${describeColumn(header, column)}: ${quoteValue(cell)} ${reason}`,
     hint,
   );
@@ -65,7 +67,8 @@ export function findDroppedRows(
     }
   }
   if (droppedRows === table.nRows) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${table.source}: no rows are left after dropping the ${droppedRows} with a missing value`,
       'fill in the missing values, or choose other columns with --cols',
     );

@@ -1,7 +1,7 @@
 import { formatCsvRow, formatProbability } from './csv-format.js';
 import { recordText, type CsvReader } from './csv-reader.js';
-import { DataError } from './data-error.js';
 import type { OutputSink } from './write-output.js';
+import { GmmError } from '../errors.js';
 
 /** What the labelled CSV adds to each row, from the engine's memberships. */
 export interface RowMemberships {
@@ -78,8 +78,9 @@ export async function writeLabelledCsv(
   if (seen !== nRows) throw changedWhileRead(reader.source);
 }
 
-function changedWhileRead(source: string): DataError {
-  return new DataError(
+function changedWhileRead(source: string): GmmError {
+  return new GmmError(
+    'data',
     `${source}: changed while gmm was reading it (its rows differ from the first pass)`,
     'fit a copy that nothing else is writing to',
   );

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { DataError, quoteValue } from './data-error.js';
+import { quoteValue } from './quote-value.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelDocument } from './model-document.js';
 import { describeFsError } from './file-system.js';
 import { SCALE_METHODS } from './scaling.js';
+import { GmmError } from '../errors.js';
 
 /** More components or columns than this is not a model gmm wrote. */
 export const MAX_MODEL_COMPONENTS = 1000;
@@ -16,7 +17,8 @@ export async function readModelFile(path: string): Promise<ModelDocument> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${path}: ${describeFsError(error)}`,
       'give the model.json that gmm fit wrote',
     );
@@ -32,13 +34,15 @@ export async function readModelFile(path: string): Promise<ModelDocument> {
 export function parseModelDocument(text: string, source: string): ModelDocument {
   const start = text.trimStart();
   if (start === '') {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${source}: is empty, not a model`,
       'give the model.json that gmm fit --model wrote',
     );
   }
   if (!start.startsWith('{')) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${source}: is not a model file (a model is JSON, starting with "{")`,
       'give the model.json that gmm fit --model wrote, before the data file',
     );
@@ -47,7 +51,8 @@ export function parseModelDocument(text: string, source: string): ModelDocument 
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${source}: is not valid JSON (${describeJsonError(error, text)})`,
       'give the model.json that gmm fit --model wrote, complete',
     );
@@ -57,7 +62,7 @@ export function parseModelDocument(text: string, source: string): ModelDocument 
     problem: string,
     hint = 'refit the model with gmm fit --model',
   ): never => {
-    throw new DataError(`${source}: ${field} ${problem}`, hint);
+    throw new GmmError('data', `${source}: ${field} ${problem}`, hint);
   };
   const model = asObject(raw, 'the model', fail);
   if (model.format === undefined) {

@@ -1,7 +1,7 @@
 import { fieldText, type CsvReader, type ScannedRecord } from './csv-reader.js';
 import { doubled } from './csv-scan.js';
-import { DataError } from './data-error.js';
 import { isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
+import { GmmError } from '../errors.js';
 
 /**
  * The numbers read, row-major n×m (m = the columns whose numbers are kept; NaN where a
@@ -176,7 +176,8 @@ export async function readColumns(
     }, chunkDone);
   } catch (error) {
     if (!(error instanceof MatrixTooLargeError)) throw error;
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${reader.source}: has ${error.message}: more than gmm can hold here (${error.limitBytes / 2 ** 30} GiB of numbers)`,
       plans.length > 1
         ? 'model fewer columns (name them with --cols), or fit a sample of the rows'

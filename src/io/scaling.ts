@@ -1,5 +1,6 @@
 import { quantileOfSorted } from '../engine/quantiles.js';
-import { DataError, quoteValue } from './data-error.js';
+import { quoteValue } from './quote-value.js';
+import { GmmError } from '../errors.js';
 
 export type ScaleMethod = 'standard' | 'robust' | 'minmax' | 'none';
 
@@ -84,7 +85,8 @@ export function fitScaler(
   for (let j = 0; j < nFeatures; j++) {
     const { min, max, mean, sd } = summaries[j];
     if (min === max) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `column ${quoteValue(columnNames[j])} is constant (every value is ${min}): it cannot separate segments`,
         'leave it out of --cols (use it as a --profile column instead)',
       );
@@ -100,7 +102,8 @@ export function fitScaler(
         const q1 = quantileOfSorted(sorted, 0.25);
         const q3 = quantileOfSorted(sorted, 0.75);
         if (!(q3 > q1)) {
-          throw new DataError(
+          throw new GmmError(
+            'data',
             `column ${quoteValue(columnNames[j])} has an interquartile range of 0, so --scale robust cannot scale it`,
             'use --scale standard or --scale minmax',
           );
@@ -153,7 +156,8 @@ function checkScaledRange(
     !(scale > 0) ||
     !Number.isFinite(scaled)
   ) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `column ${quoteValue(name)} cannot be scaled: its values run from ${min} to ${max}, beyond what double-precision arithmetic can carry`,
       'rescale the column first (e.g. to thousands, or to millionths)',
     );
@@ -161,19 +165,22 @@ function checkScaledRange(
   // Unscaled, the engine multiplies two columns' variances: values closer than this
   // underflow that product to 0 (and 0/0 is NaN), larger ones overflow it.
   if (method === 'none' && max - min < 1 / MAX_UNSCALED_MAGNITUDE) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `column ${quoteValue(name)}: its values differ by at most ${max - min}, too little to model unscaled`,
       'use --scale standard, or rescale the column',
     );
   }
   if (method === 'none' && scaled > MAX_UNSCALED_MAGNITUDE) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `column ${quoteValue(name)}: the value ${farthest} is too large to model unscaled`,
       'use --scale standard, or rescale the column',
     );
   }
   if (scaled > MAX_SCALED_MAGNITUDE) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `column ${quoteValue(name)}: the value ${farthest} is too far out to model (${scaled.toPrecision(2)} in ${method}-scaled units)`,
       'leave out the extreme rows, or rescale the column',
     );

@@ -1,8 +1,6 @@
-import { SelectionError } from './selection-error.js';
-import { DataError, describeColumn, quoteValue } from './data-error.js';
+import { describeColumn, quoteValue } from './quote-value.js';
 import type { CellRef, ColumnData, ColumnTable } from './read-columns.js';
-
-export { SelectionError } from './selection-error.js';
+import { GmmError } from '../errors.js';
 
 export interface SelectedColumn {
   /** 0-based index in the header. */
@@ -39,7 +37,8 @@ export function resolveColumns(
   selected.forEach((column, c) => {
     const earlier = seen.get(column.index);
     if (earlier !== undefined) {
-      throw new SelectionError(
+      throw new GmmError(
+        'usage',
         `${describeColumn(header, column.index)} is selected twice (as ${quoteValue(earlier)} and ${quoteValue(typed[c])})`,
         'name each column once',
       );
@@ -61,7 +60,8 @@ export function checkDistinctNames(
   for (const column of columns) {
     const earlier = first.get(column.name);
     if (earlier !== undefined) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `columns ${earlier + 1} and ${column.index + 1} are both named ${quoteValue(column.name)}: a model cannot tell them apart`,
         `rename one of them in the header; the columns are: ${listHeaders(header)}`,
       );
@@ -80,7 +80,8 @@ function exactMatches(name: string, header: readonly string[]): number[] {
 
 function resolveOne(spec: string, header: readonly string[]): SelectedColumn {
   if (spec === '') {
-    throw new SelectionError(
+    throw new GmmError(
+      'usage',
       'an empty column name in --cols',
       `the columns are: ${listHeaders(header)}`,
     );
@@ -88,7 +89,8 @@ function resolveOne(spec: string, header: readonly string[]): SelectedColumn {
   const exact = exactMatches(spec, header);
   if (exact.length === 1) return { index: exact[0], name: header[exact[0]], typed: undefined };
   if (exact.length > 1) {
-    throw new SelectionError(
+    throw new GmmError(
+      'usage',
       `column name ${quoteValue(spec)} appears ${exact.length} times (columns ${exact.map((i) => i + 1).join(', ')})`,
       'select the one you mean by its 1-based number',
     );
@@ -96,7 +98,8 @@ function resolveOne(spec: string, header: readonly string[]): SelectedColumn {
   if (/^\d+$/.test(spec)) {
     const index = Number(spec) - 1;
     if (index < 0 || index >= header.length) {
-      throw new SelectionError(
+      throw new GmmError(
+        'usage',
         `column number ${spec} is out of range: the file has ${header.length} columns`,
         `the columns are: ${listHeaders(header)}`,
       );
@@ -110,12 +113,14 @@ function resolveOne(spec: string, header: readonly string[]): SelectedColumn {
   });
   if (matches.length === 1) return { index: matches[0], name: header[matches[0]], typed: spec };
   if (matches.length === 0) {
-    throw new SelectionError(
+    throw new GmmError(
+      'usage',
       `no column matches ${quoteValue(spec)}`,
       `the columns are: ${listHeaders(header)}`,
     );
   }
-  throw new SelectionError(
+  throw new GmmError(
+    'usage',
     `${quoteValue(spec)} matches ${matches.length} columns: ${matches.map((i) => describeColumn(header, i)).join(', ')}`,
     'use more of the name, or the column number',
   );
@@ -173,7 +178,8 @@ export function defaultColumns(table: ColumnTable): SelectedColumn[] {
     }
   }
   if (columns.length === 0) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${table.source}: has no numeric columns to model`,
       `choose columns with --cols; the columns are: ${listHeaders(table.header)}`,
     );
@@ -181,7 +187,8 @@ export function defaultColumns(table: ColumnTable): SelectedColumn[] {
   for (const column of columns) {
     const same = exactMatches(column.name, table.header);
     if (same.length > 1) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `${table.source}: column name ${quoteValue(column.name)} appears ${same.length} times (columns ${same.map((i) => i + 1).join(', ')})`,
         'say which to model with --cols and its 1-based number, or rename one',
       );

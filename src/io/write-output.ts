@@ -15,8 +15,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { forStream } from './visible-text.js';
-import { DataError } from './data-error.js';
 import { describeFsError } from './file-system.js';
+import { GmmError } from '../errors.js';
 
 /** Temporary files being written; removed if the process is interrupted. */
 const pendingTemporaries = new Set<string>();
@@ -63,21 +63,24 @@ export function checkOutputPaths(
     if (path === '-') continue;
     const target = realTarget(path);
     if (target === input) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `${option} ${path} is the input file: writing it would destroy your data`,
         'choose another output path',
       );
     }
     const other = seen.get(target);
     if (other !== undefined) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `${other} and ${option} both write ${path}`,
         'give each output its own path',
       );
     }
     seen.set(target, option);
     if (existsSync(target) && statSync(target).isDirectory()) {
-      throw new DataError(
+      throw new GmmError(
+        'data',
         `${option} ${path}: is a directory`,
         'give a file path, or use --out-dir',
       );
@@ -113,7 +116,7 @@ function checkWritableDirectory(path: string, outDir: string | undefined): void 
   } catch (error) {
     problem = describeFsError(error);
   }
-  if (problem !== undefined) throw new DataError(`${label}: ${problem}`, hint);
+  if (problem !== undefined) throw new GmmError('data', `${label}: ${problem}`, hint);
 }
 
 /** Creates an output directory (and parents) if needed. */
@@ -121,7 +124,8 @@ export function ensureDirectory(path: string): void {
   try {
     mkdirSync(path, { recursive: true });
   } catch (error) {
-    throw new DataError(
+    throw new GmmError(
+      'data',
       `${path}: cannot create the directory: ${describeFsError(error)}`,
       'choose a writable directory',
     );
@@ -207,8 +211,9 @@ function removeTemporary(temporary: string): void {
   pendingTemporaries.delete(temporary);
 }
 
-function cannotWrite(path: string, error: unknown): DataError {
-  return new DataError(
+function cannotWrite(path: string, error: unknown): GmmError {
+  return new GmmError(
+    'data',
     `${path}: cannot write: ${describeFsError(error)}`,
     'choose a writable location',
   );

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { addSums, beginSums, blockCount, type ResponsibilitySums } from '../engine/e-step.js';
-import { NumericError } from '../engine/numeric-error.js';
 import type { PrecisionFactors } from '../engine/precision.js';
 import type { DataMatrix } from '../engine/types.js';
 import type { BlockRequest, BlockResponse, BlockResult, BlockWorkerData } from './block-worker.js';
 import { shareValues } from './shared-data.js';
+import { GmmError } from '../errors.js';
 
 /**
  * Worker threads that share one data set (a SharedArrayBuffer) and compute the
@@ -65,7 +65,9 @@ export class BlockPool {
         worker.off('message', onMessage);
         worker.off('error', reject);
         if ('error' in response) {
-          reject(response.numeric ? new NumericError(response.error) : new Error(response.error));
+          reject(
+            response.numeric ? new GmmError('numeric', response.error) : new Error(response.error),
+          );
         } else {
           resolve(response.results);
         }

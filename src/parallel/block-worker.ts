@@ -4,10 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createResponsibilitySums, expectationBlock } from '../engine/e-step.js';
-import { NumericError } from '../engine/numeric-error.js';
 import type { PrecisionFactors } from '../engine/precision.js';
 import type { DataMatrix } from '../engine/types.js';
 import { sharedDataView } from './shared-data.js';
+import { isGmmError } from '../errors.js';
 
 export interface BlockWorkerData {
   readonly values: SharedArrayBuffer;
@@ -64,7 +64,7 @@ parentPort!.on('message', ({ id, factors, blocks }: BlockRequest) => {
     const response: BlockResponse = {
       id,
       error: error instanceof Error ? error.message : String(error),
-      numeric: error instanceof NumericError,
+      numeric: isGmmError(error, 'numeric'),
     };
     parentPort!.postMessage(response);
   }

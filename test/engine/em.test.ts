@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EmSettings, StartRun } from '../../src/engine/em.js';
 import { fitMixture, mixtureFit, type CellSearch } from '../../src/engine/search.js';
-import { NumericError } from '../../src/engine/numeric-error.js';
 import { predictMemberships } from '../../src/engine/predict.js';
 import { Random } from '../../src/engine/random.js';
 import { scoreFit } from '../../src/engine/select-model.js';
@@ -316,7 +315,7 @@ describe('mixtureFit', () => {
     expect(fit.bestStart).toBe(1);
   });
 
-  it('throws NumericError with the reason when no run is usable', () => {
+  it('throws a numeric GmmError with the reason when no run is usable', () => {
     let caught: unknown;
     try {
       mixtureFit(s2, search('every one of 4 starts collapsed (component 1 collapsed)'), [
@@ -326,7 +325,7 @@ describe('mixtureFit', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(NumericError);
+    expect(caught).toMatchObject({ name: 'GmmError', kind: 'numeric' });
     expect((caught as Error).message).toMatch(/no usable fit with K=2/);
     expect((caught as Error).message).toMatch(/every one of 4 starts collapsed/);
   });

@@ -11,7 +11,6 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError } from '../../src/io/data-error.js';
 import { writeFilesAtomically } from '../../src/io/write-output.js';
 import {
   expectFailure,
@@ -125,7 +124,7 @@ describe('an output location that cannot be written: refused before any work, no
         { path: join(target, 'segments.csv'), content: 'a\n' },
         { path: join(file, 'model.json'), content: '{}\n' },
       ]),
-    ).rejects.toThrow(DataError);
+    ).rejects.toThrow(expect.objectContaining({ kind: 'data' }));
     expect(readdirSync(target)).toEqual([]);
   });
 });

@@ -3,19 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectDelimiter, openCsv } from '../../src/io/csv-reader.js';
-import { DataError } from '../../src/io/data-error.js';
 import { readAllRows, withoutFolder } from './read-csv-text.js';
+import { GmmError } from '../../src/errors.js';
 
-/** The one-line message of the DataError reading `text` ends in. */
-async function failure(text: string | Buffer): Promise<DataError> {
+/** The one-line message of the data error reading `text` ends in. */
+async function failure(text: string | Buffer): Promise<GmmError> {
   try {
     await readAllRows(text);
   } catch (error) {
-    expect(error).toBeInstanceOf(DataError);
-    const dataError = error as DataError;
-    return new DataError(withoutFolder(dataError.message), dataError.hint);
+    expect(error).toMatchObject({ name: 'GmmError', kind: 'data' });
+    const dataError = error as GmmError;
+    return new GmmError('data', withoutFolder(dataError.message), dataError.hint);
   }
-  throw new Error('expected a DataError');
+  throw new Error('expected a data GmmError');
 }
 
 describe('openCsv', () => {
@@ -152,7 +152,9 @@ describe('a CsvReader closes its file on every path', () => {
     writeFileSync(bad, 'a,b\n1,2\n3\n');
     const before = openFds();
     const reader = await openCsv(bad);
-    await expect(reader.readRows(() => {})).rejects.toThrow(DataError);
+    await expect(reader.readRows(() => {})).rejects.toThrow(
+      expect.objectContaining({ kind: 'data' }),
+    );
     expect(openFds()).toBe(before);
   });
 });

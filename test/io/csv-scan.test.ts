@@ -2,8 +2,8 @@ import { CsvError, parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvScanner, fieldText, recordFields, type ScannedRecord } from '../../src/io/csv-scan.js';
-import { DataError } from '../../src/io/data-error.js';
 import { parseNumberCell } from '../../src/io/parse-number.js';
+import { isGmmError } from '../../src/errors.js';
 
 /**
  * Differential tests: CsvScanner, fed in any chunking, must give what csv-parse gives
@@ -115,7 +115,7 @@ function scan(text: string, delimiter: string, cuts: Cuts, copy = false): Outcom
     for (const chunk of chunksOf(bytes, cuts, copy)) scanner.push(chunk);
     scanner.end();
   } catch (error) {
-    if (!(error instanceof DataError)) throw error;
+    if (!isGmmError(error, 'data')) throw error;
     const match = /^data\.csv: line (\d+)(?:, field \d+)?: (.*?)(?: \(after ".*"\))?$/s.exec(
       error.message,
     );
@@ -505,7 +505,7 @@ describe('CsvScanner numbers read on the way', () => {
       scanner.push(Buffer.from(text));
       scanner.end();
     } catch (error) {
-      if (!(error instanceof DataError)) throw error;
+      if (!isGmmError(error, 'data')) throw error;
     }
     return found;
   }

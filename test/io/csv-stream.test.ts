@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellOfLine, forEachRowBatch, type RowBatch } from '../../src/io/csv-stream.js';
-import { DataError } from '../../src/io/data-error.js';
 import { openCsvText, withoutFolder } from './read-csv-text.js';
+import { GmmError } from '../../src/errors.js';
 
 async function batchesOf(text: string, columns: number[], missing: 'error' | 'drop') {
   const batches: RowBatch[] = [];
@@ -35,8 +35,8 @@ describe('forEachRowBatch', () => {
       ],
     ] as const) {
       const error = await batchesOf(text, [0, 1], missing).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DataError);
-      expect(withoutFolder((error as DataError).message)).toBe(message);
+      expect(error).toMatchObject({ name: 'GmmError', kind: 'data' });
+      expect(withoutFolder((error as GmmError).message)).toBe(message);
     }
   });
 

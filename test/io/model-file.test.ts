@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError } from '../../src/io/data-error.js';
 import { parseModelDocument } from '../../src/io/model-file.js';
+import { GmmError } from '../../src/errors.js';
 
 interface EditableModel {
   format: string;
@@ -56,8 +56,8 @@ function failureOf(text: string): string {
   try {
     parseModelDocument(text, 'model.json');
   } catch (error) {
-    expect(error).toBeInstanceOf(DataError);
-    return (error as DataError).message;
+    expect(error).toMatchObject({ name: 'GmmError', kind: 'data' });
+    return (error as GmmError).message;
   }
   throw new Error('expected the model to be refused');
 }

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCsvField, formatProbability } from '../../src/io/csv-format.js';
-import { DataError } from '../../src/io/data-error.js';
 import { labelledCsvHeader, labelledCsvRows } from '../../src/io/labelled-csv.js';
 import { checkOutputPaths, writeFileAtomic } from '../../src/io/write-output.js';
 
@@ -54,7 +53,9 @@ describe('output files', () => {
   });
 
   it('fails cleanly in a missing directory, keeping nothing', () => {
-    expect(() => writeFileAtomic(join(dir, 'nope', 'x.csv'), 'x')).toThrow(DataError);
+    expect(() => writeFileAtomic(join(dir, 'nope', 'x.csv'), 'x')).toThrow(
+      expect.objectContaining({ kind: 'data' }),
+    );
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

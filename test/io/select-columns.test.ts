@@ -3,9 +3,9 @@ import {
   defaultColumns,
   mostlyNumericColumns,
   resolveColumns,
-  SelectionError,
 } from '../../src/io/select-columns.js';
 import { readCandidateColumns } from './read-csv-text.js';
+import { GmmError } from '../../src/errors.js';
 
 const MALL_HEADER = ['CustomerID', 'Gender', 'Age', 'Annual Income (k$)', 'Spending Score (1-100)'];
 
@@ -17,14 +17,14 @@ function table(header: string[], rows: string[][]) {
 const defaultNames = async (header: string[], rows: string[][]) =>
   defaultColumns(await table(header, rows)).map((c) => c.name);
 
-function selectionFailure(run: () => unknown): SelectionError {
+function selectionFailure(run: () => unknown): GmmError {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(SelectionError);
-    return error as SelectionError;
+    expect(error).toMatchObject({ name: 'GmmError', kind: 'usage' });
+    return error as GmmError;
   }
-  throw new Error('expected a SelectionError');
+  throw new Error('expected a usage GmmError');
 }
 
 describe('resolveColumns', () => {

@@ -1,10 +1,4 @@
-import { HintedError } from '../hinted-error.js';
-
-/**
- * A problem with the user's data or files: exit code 1. The message already names
- * the file, line, column and value; `hint` says what to do about it.
- */
-export class DataError extends HintedError {}
+/** Values and columns named in messages (the errors themselves: errors.ts). */
 
 const MAX_QUOTED_LENGTH = 60;
 
