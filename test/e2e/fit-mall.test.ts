@@ -144,8 +144,9 @@ describe('gmm fit on the Mall Customers fixture (income, score)', () => {
   });
 
   it('writes the labelled CSV with scikit-learn’s predict_proba, row by row', () => {
-    // A tighter tolerance than the default, to compare probabilities with scikit-learn's tol
-    // 1e-10. EM creeps along this flat optimum, so probabilities agree to ~5e-4, not better.
+    // tol 1e-10 per row (the default, said explicitly), to compare probabilities with
+    // scikit-learn's tol 1e-10. EM creeps along this flat optimum, so probabilities agree
+    // to ~5e-4, not better.
     const result = runGmm([
       'fit',
       MALL,

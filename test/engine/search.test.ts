@@ -193,36 +193,23 @@ describe('split-and-merge moves', () => {
       const k = i < 100 ? (x < 0 ? 0 : 1) : 2;
       resp[i * 3 + k] = 1;
     });
-    const stuck = runSteps(
-      data,
-      emRun(
-        s,
-        300,
-        2,
-        { maxIter: 1000, tol: 1e-12, accelerate: true },
-        0,
-        estimateGaussianParameters(data, resp, 3, 'full', 1e-6),
-        undefined,
-      ),
-    );
+    const converge = (memberships: Float64Array) =>
+      runSteps(
+        data,
+        emRun(
+          s,
+          300,
+          2,
+          { maxIter: 1000, tol: 1e-12, accelerate: true },
+          0,
+          estimateGaussianParameters(data, memberships, 3, 'full', 1e-6),
+          undefined,
+        ),
+      );
+    const stuck = converge(resp);
     const moves = splitMergeStarts(data, stuck.parameters!, 10);
     expect(moves.length).toBeGreaterThan(0);
-    const best = Math.max(
-      ...moves.map((moved) =>
-        runSteps(
-          data,
-          emRun(
-            s,
-            300,
-            2,
-            { maxIter: 1000, tol: 1e-12, accelerate: true },
-            0,
-            estimateGaussianParameters(data, moved, 3, 'full', 1e-6),
-            undefined,
-          ),
-        ).trajectory.at(-1)!,
-      ),
-    );
+    const best = Math.max(...moves.map((moved) => converge(moved).trajectory.at(-1)!));
     // the three blobs, one component each, by a wide margin (hundreds of nats here)
     expect(best).toBeGreaterThan(stuck.trajectory.at(-1)! + 100);
     // and the search finds that optimum by itself
