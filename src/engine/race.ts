@@ -1,7 +1,8 @@
 import { cannotReach } from './convergence.js';
 import { findDegeneracy } from './degeneracy.js';
 import { emRun, type EmSettings, type EmStatus, type EStepRequest, type StartRun } from './em.js';
-import type { DataMatrix, MixtureParameters } from './types.js';
+import { scoreRows } from './predict.js';
+import type { Criterion, DataMatrix, MixtureParameters } from './types.js';
 
 /**
  * Refinement on all rows of the solutions a search found on a subsample, as a race.
@@ -12,8 +13,11 @@ import type { DataMatrix, MixtureParameters } from './types.js';
  * criterion can only fall as it converges, so the comparison is against a bound that
  * only gets harder to beat. A sweep over K on a million rows therefore does not
  * polish the cells with superfluous components — whose EM crawls for hundreds of
- * steps — while the winner is still run to convergence. With `prune` off (ICL, which
- * does not move with ℓ alone) every candidate converges.
+ * steps — while the winner is still run to convergence.
+ *
+ * ICL (= BIC − 2 Σ log zᵢ,MAP ≥ BIC) does not move with ℓ alone, so there the leader
+ * is the lowest ICL among candidates that have converged, and a candidate stops once
+ * even its best possible BIC — a lower bound on its ICL — is above that.
  *
  * Decisions depend only on ℓ values, which are the same bits for any thread count, so
  * the outcome is too.
@@ -27,7 +31,7 @@ export interface RaceCandidate {
   readonly settings: EmSettings;
   readonly start: number;
   readonly initial: MixtureParameters;
-  /** The criterion's penalty: criterion = −2ℓ + penalty (BIC: p ln n, AIC: 2p). */
+  /** The criterion's penalty: criterion = −2ℓ + penalty (BIC and ICL: p ln n, AIC: 2p). */
   readonly penalty: number;
   /** The model it belongs to, and its rank there (0: the model's best on the subsample). */
   readonly model: number;
@@ -54,7 +58,7 @@ export async function refineRace(
   candidates: readonly RaceCandidate[],
   execute: EStepExecutor,
   variances: Float64Array,
-  prune: boolean,
+  criterion: Criterion,
   onProgress?: RaceProgress,
 ): Promise<RaceResult[]> {
   const { nSamples: n, nFeatures: d } = data;
@@ -83,8 +87,28 @@ export async function refineRace(
     };
   });
   let done = 0;
-  const criterionOf = (r: (typeof runners)[number]) =>
+  type Runner = (typeof runners)[number];
+  const criterionOf = (r: Runner) =>
     r.status === undefined ? Infinity : -2 * r.status.logLikelihood + r.candidate.penalty;
+  const finishedIcl = new Map<Runner, number>();
+  /** What a candidate offers as the leader's criterion (an upper bound on its final one). */
+  const leaderValue = (r: Runner): number => {
+    const usable =
+      r.result !== undefined && r.result.run.failure === undefined && r.result.run.parameters;
+    if (criterion !== 'icl') {
+      if (r.result === undefined) return criterionOf(r);
+      return usable ? -2 * lastOf(r.result.run.trajectory) + r.candidate.penalty : Infinity;
+    }
+    // ICL: only converged candidates count, at their exact final ICL
+    if (!usable || r.result!.stoppedEarly) return Infinity;
+    let icl = finishedIcl.get(r);
+    if (icl === undefined) {
+      const { logLikelihood, sumLogCertainty } = scoreRows(data, r.result!.run.parameters!);
+      icl = -2 * logLikelihood + r.candidate.penalty - 2 * sumLogCertainty;
+      finishedIcl.set(r, icl);
+    }
+    return icl;
+  };
 
   // A model's other solutions wait for its best: they run once it has converged (it may
   // win), and are dropped when it was stopped (a model whose best cannot win).
@@ -141,16 +165,7 @@ export async function refineRace(
         done++;
       }
     }
-    if (!prune) continue;
-    const leader = Math.min(
-      ...runners.map((r) =>
-        r.result === undefined
-          ? criterionOf(r)
-          : r.result.run.failure === undefined && r.result.run.parameters !== undefined
-            ? -2 * lastOf(r.result.run.trajectory) + r.candidate.penalty
-            : Infinity,
-      ),
-    );
+    const leader = Math.min(...runners.map((r) => leaderValue(r)));
     for (const runner of runners) {
       const { status } = runner;
       if (runner.result !== undefined || status === undefined) continue;

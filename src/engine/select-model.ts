@@ -179,7 +179,7 @@ export async function sweepModels(
           candidates.map((c) => c.candidate),
           execute,
           variances,
-          criterion !== 'icl',
+          criterion,
           (done, total, running) =>
             onProgress?.({
               phase: 'refine',

@@ -140,7 +140,7 @@ function renderGrid(
     `${report.criterion.toUpperCase()} per cell; (+x) is the difference to the best ★.`,
     ...(report.cells.some((c) => c.stoppedEarly)
       ? [
-          `† not polished: its refinement on all rows stopped once it could not beat ★ (its ${report.criterion.toUpperCase()} is at most this).`,
+          `† not polished: its refinement on all rows stopped once it could not beat ★ (the ${report.criterion.toUpperCase()} shown is from its last step).`,
         ]
       : []),
   ];

@@ -315,4 +315,23 @@ describe('a K sweep on a subsample, refined in a race', () => {
       expect(cell.result!.criteria.bic).toBeGreaterThan(chosen.result!.criteria.bic);
     }
   });
+
+  it('by ICL too: the race stops on a BIC bound (ICL ≥ BIC) and the winner converges', async () => {
+    const cells = await sweepModels(
+      data,
+      [2, 3, 4, 5],
+      ['full'],
+      sweepSettings,
+      undefined,
+      undefined,
+      'icl',
+    );
+    const chosen = bestCell(cells, 'icl')!;
+    expect(chosen.nComponents).toBe(3);
+    expect(chosen.stoppedEarly).toBe(false);
+    expect(chosen.result!.fit.converged).toBe(true);
+    const [alone] = await sweepModels(data, [3], ['full'], sweepSettings);
+    expect(chosen.result!.fit.logLikelihood).toBe(alone.result!.fit.logLikelihood);
+    expect(cells.some((c) => c.stoppedEarly)).toBe(true);
+  });
 });
