@@ -4,6 +4,8 @@ import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import {
   CsvScanner,
   EMPTY,
@@ -228,19 +230,71 @@ async function readHeader(
  */
 async function* readChunks(file: string, spool: Spool | undefined): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of file === '-' ? process.stdin : readFileChunks(file)) {
-      spool?.write(chunk as Uint8Array);
-      yield plainBytes(chunk as Uint8Array);
-    }
+    yield* gunzipIfCompressed(rawChunks(file, spool));
     spool?.close();
   } catch (error) {
     if (isGmmError(error, 'data')) throw error;
+    if (isZlibError(error)) {
+      throw new GmmError(
+        'data',
+        `${file}: is not a valid gzip file (${(error as Error).message})`,
+        'check that the download or export is complete, or decompress it with gunzip and pass the result',
+      );
+    }
     throw new GmmError(
       'data',
       `${file}: ${describeFsError(error)}`,
       'check the path, or pass - to read standard input',
     );
   }
+}
+
+/** The bytes as they are stored (copied to `spool` when given, for a second pass). */
+async function* rawChunks(file: string, spool: Spool | undefined): AsyncGenerator<Uint8Array> {
+  for await (const chunk of file === '-' ? process.stdin : readFileChunks(file)) {
+    spool?.write(chunk as Uint8Array);
+    yield chunk as Uint8Array;
+  }
+}
+
+/**
+ * gzip input (an export as `customers.csv.gz`, or piped from curl) is decompressed as
+ * it streams, recognised by its magic bytes 1f 8b rather than by its name; anything
+ * else passes through. Line numbers in messages are the decompressed text's.
+ */
+async function* gunzipIfCompressed(raw: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    const first = await raw.next();
+    if (first.done) return;
+    const head = first.value;
+    if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+      yield plainBytes(head);
+      for await (const chunk of raw) yield plainBytes(chunk);
+      return;
+    }
+    // Copied: the file reader reuses its buffers, and the pipe reads ahead.
+    async function* compressed() {
+      yield Buffer.from(head);
+      for await (const chunk of raw) yield Buffer.from(chunk);
+    }
+    const gunzip = createGunzip();
+    const input = Readable.from(compressed());
+    input.on('error', (error) => gunzip.destroy(error));
+    input.pipe(gunzip);
+    try {
+      for await (const chunk of gunzip) yield plainBytes(chunk as Uint8Array);
+    } finally {
+      input.destroy();
+    }
+  } finally {
+    // stopped early (closed, or a failed row): the file must close however far it got
+    await raw.return(undefined);
+  }
+}
+
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }
 
 /** A regular file (not a pipe or a device); a path that cannot be stat'ed counts as one (its read says why). */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MALL, runGmm, runShell } from './run-gmm.js';
 
@@ -207,5 +208,39 @@ describe('gmm fit in pipelines', () => {
     expect(help.stdout).toContain('gmm fit fixtures/mall_customers.csv --cols income,score -k 5');
     const version = runGmm(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('gzip input, recognised by its bytes, not its name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmm-gzip-'));
+  const compressed = gzipSync(readFileSync(MALL));
+  const gz = join(dir, 'mall.csv.gz');
+  const named = join(dir, 'mall-no-extension');
+  writeFileSync(gz, compressed);
+  writeFileSync(named, compressed);
+  const args = ['--cols', 'income,score', '-k', '2', '--n-init', '4', '--labels', '-'];
+  const plain = runGmm(['fit', MALL, ...args]);
+
+  it('a .gz file, a gzip file without the extension, and gzip on stdin give the plain labels', () => {
+    expect(plain.status).toBe(0);
+    for (const result of [
+      runGmm(['fit', gz, ...args]),
+      runGmm(['fit', named, ...args]),
+      runGmm(['fit', '-', ...args], compressed),
+    ]) {
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe(plain.stdout);
+    }
+  });
+
+  it('a truncated gzip file is one line, exit 1', () => {
+    const truncated = join(dir, 'truncated.csv.gz');
+    writeFileSync(truncated, compressed.subarray(0, Math.floor(compressed.length / 2)));
+    const result = runGmm(['fit', truncated, '--cols', 'income,score', '-k', '2']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `gmm fit: ${truncated}: is not a valid gzip file (unexpected end of file)\n` +
+        'hint: check that the download or export is complete, or decompress it with gunzip and pass the result\n',
+    );
   });
 });

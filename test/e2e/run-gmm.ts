@@ -13,7 +13,11 @@ export interface RunResult {
 }
 
 /** Runs the real binary; `input` is piped to its stdin (otherwise stdin is empty, not a TTY). */
-export function runGmm(args: readonly string[], input = '', cwd = ROOT): RunResult {
+export function runGmm(
+  args: readonly string[],
+  input: string | Buffer = '',
+  cwd = ROOT,
+): RunResult {
   const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'gmm.js'), ...args], {
     cwd,
     input,

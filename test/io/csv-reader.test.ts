@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectDelimiter, openCsv } from '../../src/io/csv-reader.js';
 import { readAllRows, withoutFolder } from './read-csv-text.js';
@@ -144,6 +145,19 @@ describe('a CsvReader closes its file on every path', () => {
     const before = openFds();
     const reader = await openCsv(file);
     await reader.close();
+    expect(openFds()).toBe(before);
+  });
+
+  it.runIf(process.platform === 'linux')('when a row callback throws on gzip input', async () => {
+    const gz = join(dir, 'rows.csv.gz');
+    writeFileSync(gz, gzipSync(readFileSync(file)));
+    const before = openFds();
+    const reader = await openCsv(gz);
+    await expect(
+      reader.readRows((_, row) => {
+        if (row === 10) throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
     expect(openFds()).toBe(before);
   });
 
