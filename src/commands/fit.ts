@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import type { CommandIo } from '../terminal/terminal.js';
 import { terminalProgress } from '../terminal/progress.js';
+import { MINIMUM_ROWS_REASON, minimumRowsPerComponent } from '../engine/degeneracy.js';
 import { bestCell, sweepModels, type ScoredFit } from '../engine/select-model.js';
+import type { CovarianceType } from '../engine/types.js';
 import { inputPath } from '../io/file-system.js';
 import { checkOutputPaths } from '../io/write-output.js';
 import { sweepRunnerWithThreads } from '../parallel/search-pool.js';
 import { preloadRenderer } from '../present/render-svg.js';
+import { plural } from '../present/text.js';
 import {
   checkSingleStdout,
   FAILED_FIT_HINT,
@@ -52,7 +55,9 @@ async function chooseModel(
   io: CommandIo,
 ): Promise<{ scored: ScoredFit; selection: SelectionRecord | undefined }> {
   const { components } = options;
-  if (components.kind === 'fixed') checkEnoughRows(prepared, components.nComponents);
+  if (components.kind === 'fixed') {
+    checkEnoughRows(prepared, components.nComponents, options.covariance);
+  }
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
   const cells = await terminalProgress(
     io,
@@ -82,10 +87,16 @@ async function chooseModel(
 }
 
 /**
- * K components need K rows, more than K·d in all, and K distinct points: short of
- * that every start collapses. Said plainly here rather than after every start failed.
+ * K components need K rows, more rows in all than K times what one component needs
+ * under the structure (degeneracy.ts: more than d for full, more than one for diag and
+ * spherical, none for tied), and K distinct points: short of that every start is
+ * refused. Said plainly here rather than after every start failed.
  */
-function checkEnoughRows(prepared: PreparedData, nComponents: number): void {
+function checkEnoughRows(
+  prepared: PreparedData,
+  nComponents: number,
+  covarianceType: CovarianceType,
+): void {
   const { data, source } = prepared;
   const asked = `the ${nComponents} components asked for (-k ${nComponents})`;
   if (data.nSamples < nComponents) {
@@ -95,13 +106,19 @@ function checkEnoughRows(prepared: PreparedData, nComponents: number): void {
       `use -k ${data.nSamples} or fewer`,
     );
   }
-  // A component holding at most d rows is discarded as collapsed (README, "The numbers").
-  if (data.nSamples <= nComponents * data.nFeatures) {
-    const most = Math.floor((data.nSamples - 1) / data.nFeatures);
+  const perComponent = minimumRowsPerComponent(covarianceType, data.nFeatures);
+  if (perComponent > 0 && data.nSamples <= nComponents * perComponent) {
+    const most = Math.floor((data.nSamples - 1) / perComponent);
+    const needs =
+      covarianceType === 'full'
+        ? `each needs more rows than the ${data.nFeatures} modelled columns`
+        : `each needs more than ${plural(perComponent, 'row')} (${MINIMUM_ROWS_REASON[covarianceType]})`;
     throw new GmmError(
       'data',
-      `${source}: has ${data.nSamples} rows, too few for ${asked}: each needs more rows than the ${data.nFeatures} modelled columns`,
-      `use -k ${most} or fewer, or model fewer columns`,
+      `${source}: has ${data.nSamples} rows, too few for ${asked}: ${needs}`,
+      covarianceType === 'full'
+        ? `use -k ${most} or fewer, or model fewer columns`
+        : `use -k ${most} or fewer`,
     );
   }
   const distinct = countDistinctRows(data.values, data.nFeatures, nComponents);

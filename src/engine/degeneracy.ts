@@ -60,11 +60,11 @@ export function findDegeneracy(
   variances: Float64Array,
 ): string | undefined {
   const { nComponents, nFeatures: d, weights, covariances, covarianceType } = parameters;
-  const minimumRows = MINIMUM_ROWS[covarianceType](d);
+  const minimumRows = minimumRowsPerComponent(covarianceType, d);
   for (let k = 0; k < nComponents; k++) {
     const nk = weights[k] * nSamples;
     if (minimumRows > 0 && nk <= minimumRows) {
-      return `component ${k + 1} holds only ${nk.toPrecision(3)} rows (a ${covarianceType} component needs more than ${minimumRows}: ${COUNT_REASON[covarianceType]})`;
+      return `component ${k + 1} holds only ${nk.toPrecision(3)} rows (a ${covarianceType} component needs more than ${minimumRows}: ${MINIMUM_ROWS_REASON[covarianceType]})`;
     }
   }
   switch (covarianceType) {
@@ -101,6 +101,10 @@ export function findDegeneracy(
 }
 
 /** The responsibility (in rows) a component must exceed, by structure; 0: no such rule. */
+export function minimumRowsPerComponent(covarianceType: CovarianceType, d: number): number {
+  return MINIMUM_ROWS[covarianceType](d);
+}
+
 const MINIMUM_ROWS: Record<CovarianceType, (d: number) => number> = {
   full: (d) => d,
   tied: () => 0,
@@ -108,7 +112,8 @@ const MINIMUM_ROWS: Record<CovarianceType, (d: number) => number> = {
   spherical: () => 1,
 };
 
-const COUNT_REASON: Record<CovarianceType, string> = {
+/** Why, said in messages. */
+export const MINIMUM_ROWS_REASON: Record<CovarianceType, string> = {
   full: 'fewer rows than columns make its covariance singular',
   tied: '',
   diag: 'one row gives zero variance',

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectFailure, expectNoCrash, HOSTILE, runGmm, scratchDirectory } from './hostile.js';
@@ -62,6 +62,29 @@ describe('degenerate data: refused with a reason, exit 1', () => {
       1,
       `gmm fit: ${HOSTILE}/three-rows.csv: has 3 rows, too few for the 2 components asked for (-k 2): each needs more rows than the 2 modelled columns\n` +
         'hint: use -k 1 or fewer, or model fewer columns\n',
+    );
+  });
+
+  it('the row pre-check follows the structure: 6 rows × 3 columns, K=3', () => {
+    const file = join(scratchDirectory('rows-per-structure'), 'six.csv');
+    writeFileSync(file, 'x,y,z\n1,2,3\n2,1,4\n5,5,1\n4,6,2\n9,1,1\n8,2,3\n');
+    // full: each component needs more than d = 3 rows, so 6 ≤ 3·3 is refused up front
+    expectFailure(
+      runGmm(['fit', file, '-k', '3']),
+      1,
+      `gmm fit: ${file}: has 6 rows, too few for the 3 components asked for (-k 3): each needs more rows than the 3 modelled columns\n` +
+        'hint: use -k 1 or fewer, or model fewer columns\n',
+    );
+    // tied pools one covariance over all rows: no per-component count, so it fits
+    const tied = runGmm(['fit', file, '-k', '3', '--covariance', 'tied', '-q']);
+    expect(tied.status).toBe(0);
+    expect(tied.stdout).toMatch(/K=3 · tied covariance/);
+    // diag needs more than one row per component: K=6 on 6 rows is refused up front
+    expectFailure(
+      runGmm(['fit', file, '-k', '6', '--covariance', 'diag']),
+      1,
+      `gmm fit: ${file}: has 6 rows, too few for the 6 components asked for (-k 6): each needs more than 1 row (one row gives zero variance)\n` +
+        'hint: use -k 5 or fewer\n',
     );
   });
 
