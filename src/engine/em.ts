@@ -52,6 +52,11 @@ export interface StartRun {
   readonly failure: string | undefined;
 }
 
+/** The ℓ a run ended on (the last of its trajectory). */
+export function finalLogLikelihood(run: { readonly trajectory: readonly number[] }): number {
+  return run.trajectory[run.trajectory.length - 1];
+}
+
 /**
  * What EM asks of whoever runs its E-steps: evaluate these factors over all rows,
  * fill `sums` (see expectationStep), and answer with the total ℓ. A driver may do it

@@ -1,6 +1,13 @@
 import { cannotReach } from './convergence.js';
 import { findDegeneracy } from './degeneracy.js';
-import { emRun, type EmSettings, type EmStatus, type EStepRequest, type StartRun } from './em.js';
+import {
+  emRun,
+  finalLogLikelihood,
+  type EmSettings,
+  type EmStatus,
+  type EStepRequest,
+  type StartRun,
+} from './em.js';
 import { scoreRows } from './predict.js';
 import type { Criterion, DataMatrix, MixtureParameters } from './types.js';
 
@@ -97,7 +104,7 @@ export async function refineRace(
       r.result !== undefined && r.result.run.failure === undefined && r.result.run.parameters;
     if (criterion !== 'icl') {
       if (r.result === undefined) return criterionOf(r);
-      return usable ? -2 * lastOf(r.result.run.trajectory) + r.candidate.penalty : Infinity;
+      return usable ? -2 * finalLogLikelihood(r.result.run) + r.candidate.penalty : Infinity;
     }
     // ICL: only converged candidates count, at their exact final ICL
     if (!usable || r.result!.stoppedEarly) return Infinity;
@@ -110,49 +117,49 @@ export async function refineRace(
     return icl;
   };
 
+  const finish = (runner: Runner, run: StartRun, stoppedEarly: boolean) => {
+    if (stoppedEarly) runner.steps.return(undefined as never);
+    runner.result = { run, stoppedEarly };
+    done++;
+  };
+
   // A model's other solutions wait for its best: they run once it has converged (it may
   // win), and are dropped when it was stopped (a model whose best cannot win).
   const leadOf = (r: (typeof runners)[number]) =>
     runners.find((o) => o.candidate.model === r.candidate.model && o.candidate.rank === 0);
   while (runners.some((r) => r.result === undefined)) {
     for (const [index, runner] of runners.entries()) {
+      if (runner.result !== undefined) continue;
       const lead = runner.candidate.rank === 0 ? undefined : leadOf(runner);
-      if (lead !== undefined && runner.result === undefined) {
+      if (lead !== undefined) {
         if (lead.result === undefined) continue;
         if (lead.result.stoppedEarly) {
-          runner.steps.return(undefined as never);
-          runner.result = {
-            run: {
-              start: runner.candidate.start,
-              parameters: undefined,
-              trajectory: [],
-              converged: false,
-              failure: 'not refined: the best solution of its model could not win',
-            },
-            stoppedEarly: true,
+          const run = {
+            start: runner.candidate.start,
+            parameters: undefined,
+            trajectory: [],
+            converged: false,
+            failure: 'not refined: the best solution of its model could not win',
           };
-          done++;
+          finish(runner, run, true);
           continue;
         }
       }
-      for (let s = 0; s < STEPS_PER_TURN && runner.result === undefined; s++) {
-        const { next } = runner;
-        if (next.done) {
-          runner.result = { run: next.value, stoppedEarly: false };
-          done++;
-          break;
-        }
+      for (let s = 0; s < STEPS_PER_TURN && !runner.next.done; s++) {
+        const request = runner.next.value;
         let logLikelihood: number;
         try {
-          logLikelihood = await execute(next.value);
+          logLikelihood = await execute(request);
         } catch (error) {
           runner.next = runner.steps.throw(error);
           continue;
         }
         runner.next = runner.steps.next(logLikelihood);
-        if (!runner.next.done && runner.next.value.status !== undefined) {
-          runner.status = runner.next.value.status;
-          runner.trajectory.push(runner.status.logLikelihood);
+        const status = runner.next.done ? undefined : runner.next.value.status;
+        // a new status is a newly accepted point (a rejected extrapolation keeps the old)
+        if (status !== undefined && status !== runner.status) {
+          runner.status = status;
+          runner.trajectory.push(status.logLikelihood);
         }
         onProgress?.(done, runners.length, {
           candidate: index,
@@ -160,10 +167,7 @@ export async function refineRace(
           logLikelihood: runner.status?.logLikelihood ?? logLikelihood,
         });
       }
-      if (runner.result === undefined && runner.next.done) {
-        runner.result = { run: runner.next.value, stoppedEarly: false };
-        done++;
-      }
+      if (runner.next.done) finish(runner, runner.next.value, false);
     }
     const leader = Math.min(...runners.map((r) => leaderValue(r)));
     for (const runner of runners) {
@@ -173,29 +177,16 @@ export async function refineRace(
       const bar = (runner.candidate.penalty - leader) / 2;
       const stepsLeft = runner.candidate.settings.maxIter - status.iterations;
       if (!cannotReach(status, status.iterations, bar, stepsLeft)) continue;
-      runner.steps.return(undefined as never);
-      const parameters = status.parameters;
-      runner.result = {
-        run: {
-          start: runner.candidate.start,
-          parameters,
-          trajectory: uniqueRising(runner.trajectory),
-          converged: false,
-          failure: findDegeneracy(parameters, n, variances),
-        },
-        stoppedEarly: true,
+      const { parameters } = status;
+      const run = {
+        start: runner.candidate.start,
+        parameters,
+        trajectory: runner.trajectory,
+        converged: false,
+        failure: findDegeneracy(parameters, n, variances),
       };
-      done++;
+      finish(runner, run, true);
     }
   }
   return runners.map((r) => r.result!);
-}
-
-/** The accepted ℓ values in order, each recorded once. */
-function uniqueRising(values: number[]): number[] {
-  return values.filter((v, i) => i === 0 || v !== values[i - 1]);
-}
-
-function lastOf(values: readonly number[]): number {
-  return values[values.length - 1];
 }

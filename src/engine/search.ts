@@ -1,6 +1,7 @@
 import { columnVariances } from './degeneracy.js';
 import {
   emRun,
+  finalLogLikelihood,
   runSteps,
   startParameters,
   type EmLimits,
@@ -205,13 +206,13 @@ function bestMove(
     }
     tried.push(run.first(initial));
   }
-  const current = lastOf(from.trajectory);
+  const current = finalLogLikelihood(from);
   let best: StartRun | undefined;
   for (const candidate of usableBest(tried, plan.movesPolished)) {
-    const threshold = best === undefined ? current : lastOf(best.trajectory);
+    const threshold = best === undefined ? current : finalLogLikelihood(best);
     const moved = run.rest(candidate, threshold);
     if (moved.failure !== undefined || moved.parameters === undefined) continue;
-    const value = lastOf(moved.trajectory);
+    const value = finalLogLikelihood(moved);
     if (value > threshold + SAME_OPTIMUM * (1 + Math.abs(threshold))) best = moved;
   }
   return best;
@@ -258,7 +259,7 @@ export function mixtureFit(
   const parameters = best.parameters!;
   return {
     parameters: permuteComponents(parameters, componentOrder(parameters)),
-    logLikelihood: lastOf(best.trajectory),
+    logLikelihood: finalLogLikelihood(best),
     trajectory: best.trajectory,
     iterations: best.trajectory.length,
     converged: best.converged,
@@ -298,7 +299,7 @@ function usableBest(runs: readonly StartRun[], count: number): StartRun[] {
 
 /** Highest final ℓ first, then the earliest start. */
 export function byLogLikelihood(a: StartRun, b: StartRun): number {
-  return lastOf(b.trajectory) - lastOf(a.trajectory) || a.start - b.start;
+  return finalLogLikelihood(b) - finalLogLikelihood(a) || a.start - b.start;
 }
 
 /** Runs sorted best first, with repeats of one optimum (ℓ equal to SAME_OPTIMUM) left out. */
@@ -306,9 +307,9 @@ function distinct(runs: StartRun[]): StartRun[] {
   const sorted = [...runs].sort(byLogLikelihood);
   const kept: StartRun[] = [];
   for (const r of sorted) {
-    const value = lastOf(r.trajectory);
+    const value = finalLogLikelihood(r);
     const seen = kept.some(
-      (k) => Math.abs(lastOf(k.trajectory) - value) <= SAME_OPTIMUM * (1 + Math.abs(value)),
+      (k) => Math.abs(finalLogLikelihood(k) - value) <= SAME_OPTIMUM * (1 + Math.abs(value)),
     );
     if (!seen) kept.push(r);
   }
@@ -327,7 +328,7 @@ function joinRuns(first: StartRun, continued: StartRun): StartRun {
 function outcome(run: StartRun): StartOutcome {
   return {
     start: run.start,
-    logLikelihood: run.parameters === undefined ? undefined : lastOf(run.trajectory),
+    logLikelihood: run.parameters === undefined ? undefined : finalLogLikelihood(run),
     iterations: run.trajectory.length,
     failure: run.failure,
   };
@@ -347,8 +348,4 @@ function labelledStart(
 
 function failedRun(start: number, failure: string): StartRun {
   return { start, parameters: undefined, trajectory: [], converged: false, failure };
-}
-
-function lastOf(values: readonly number[]): number {
-  return values[values.length - 1];
 }

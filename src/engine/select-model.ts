@@ -14,7 +14,7 @@ import {
   type CellTask,
   type SweepSettings,
 } from './search-sample.js';
-import { mixtureFit, type CellSearch, type MixtureFit } from './search.js';
+import { byLogLikelihood, mixtureFit, type CellSearch, type MixtureFit } from './search.js';
 import type { CovarianceType, Criterion, DataMatrix } from './types.js';
 import { isGmmError } from '../errors.js';
 
@@ -210,9 +210,10 @@ export async function sweepModels(
     const runs = subsampled(model) ? results.map((r) => r.run) : search.solutions;
     try {
       const fit = mixtureFit({ ...settings, ...model }, search, runs);
-      const chosen = results.find(
-        (r) => r.run.parameters !== undefined && lastOf(r.run.trajectory) === fit.logLikelihood,
-      );
+      // the run mixtureFit chose: the best usable one, by the same order
+      const chosen = results
+        .filter((r) => r.run.failure === undefined && r.run.parameters !== undefined)
+        .sort((a, b) => byLogLikelihood(a.run, b.run))[0];
       return {
         ...model,
         result: { fit, criteria: scoreFit(data, fit) },
@@ -229,10 +230,6 @@ export async function sweepModels(
 /** The criterion's penalty term for p free parameters on n rows: criterion = −2ℓ + penalty. */
 function criterionPenalty(criterion: Criterion, nParameters: number, nSamples: number): number {
   return criterion === 'aic' ? 2 * nParameters : nParameters * Math.log(nSamples);
-}
-
-function lastOf(values: readonly number[]): number {
-  return values[values.length - 1];
 }
 
 /** The cell with the lowest criterion (first on ties), or undefined when every cell failed. */
