@@ -1,109 +1,38 @@
-import { writeNote, type CommandIo } from '../terminal/terminal.js';
-import { interpolateQuantile } from '../engine/quantiles.js';
-import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
-import { openCsv } from '../io/csv-reader.js';
-import type { MissingPolicy } from '../io/extract-matrix.js';
-import { logScaleJacobian } from '../io/scaling.js';
-import { checkOutputPaths } from '../io/write-output.js';
-import { formatPercent, plural } from '../present/text.js';
-import { loadModel } from './load-model.js';
-import { droppedRowsNote, writeScoredStream } from './model-rows.js';
-import { GmmError } from '../errors.js';
+import type { ScoreOptions } from '../pipeline/options.js';
+import { defineCommand } from './command-spec.js';
+import { parseFiniteNumber, parsePositiveNumber } from './option-parsers.js';
+import {
+  INPUT_ARGUMENT,
+  inputFile,
+  MISSING_OPTIONS,
+  MODEL_ARGUMENT,
+  MODEL_COMMAND_EXAMPLES,
+  TERMINAL_OPTIONS,
+} from './shared-options.js';
 
-export interface ScoreOptions {
-  readonly out: string | undefined;
-  readonly anomalyRate: number | undefined;
-  readonly threshold: number | undefined;
-  readonly missing: MissingPolicy;
-  readonly quiet: boolean;
-}
-
-/**
- * gmm score: each row's log density under the model (natural log, original units:
- * the scaled-data log density minus Σⱼ log sⱼ), and with --anomaly-rate q or
- * --threshold x an `anomaly` flag for rows below the threshold.
- */
-export async function runScore(
-  modelPath: string,
-  file: string,
-  options: ScoreOptions,
-  io: CommandIo,
-): Promise<void> {
-  if (options.anomalyRate !== undefined && options.threshold !== undefined) {
-    throw new GmmError('usage', 'give --anomaly-rate or --threshold, not both');
-  }
-  if (options.anomalyRate !== undefined && !(options.anomalyRate > 0 && options.anomalyRate < 1)) {
-    throw new GmmError(
-      'usage',
-      `--anomaly-rate ${options.anomalyRate} must be between 0 and 1`,
-      'e.g. --anomaly-rate 0.01 for the rarest 1%',
-    );
-  }
-  const { document, parameters } = await loadModel(modelPath);
-  let threshold = options.threshold;
-  if (options.anomalyRate !== undefined) {
-    const density = document.density;
-    if (density === undefined) {
-      throw new GmmError(
-        'usage',
-        `${modelPath} has no training density quantiles`,
-        'refit it with this gmm, or use --threshold',
-      );
-    }
-    threshold = interpolateQuantile(
-      density.levels,
-      density.logDensityQuantiles,
-      options.anomalyRate,
-    );
-  }
-  const jacobian = logScaleJacobian(document.scaler);
-  const target = options.out ?? '-';
-  const stream = await openCsv(file);
-  try {
-    checkOutputPaths(new Map([['--out', target]]), stream.path);
-  } catch (error) {
-    await stream.close(); // reading the rows closes it; refused before that, close it here
-    throw error;
-  }
-  const { delimiter } = stream;
-  const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
-  let flagged = 0;
-  const { rows, dropped } = await writeScoredStream(
-    stream,
-    document,
-    parameters,
-    options.missing,
-    target,
-    io.stdout,
-    `${stream.headerText}${delimiter}${formatCsvRow(extraHeader, delimiter)}\n`,
-    ({ lines, memberships }) => {
-      let text = '';
-      for (let i = 0; i < lines.length; i++) {
-        const logDensity = memberships.logDensity[i] - jacobian;
-        let line = `${lines[i]}${delimiter}${formatMeasurement(logDensity)}`;
-        if (threshold !== undefined) {
-          const anomaly = logDensity < threshold;
-          if (anomaly) flagged++;
-          line += `${delimiter}${anomaly ? 1 : 0}`;
-        }
-        text += `${line}\n`;
-      }
-      return text;
+export const SCORE_COMMAND = defineCommand<ScoreOptions>({
+  name: 'score',
+  summary: 'log density of each row under the model; flag the least likely rows',
+  arguments: [MODEL_ARGUMENT, INPUT_ARGUMENT],
+  options: {
+    out: { flags: '--out <file>', help: 'write the scored CSV here instead of stdout' },
+    anomalyRate: {
+      flags: '--anomaly-rate <q>',
+      help: 'flag rows rarer than a fraction q of the training rows (e.g. 0.01)',
+      parse: parsePositiveNumber,
+      conflicts: 'threshold',
     },
-  );
-  if (!options.quiet || threshold !== undefined) {
-    const flaggedText =
-      threshold === undefined
-        ? ''
-        : ` · ${plural(flagged, 'row')} flagged as anomalies (log density < ${formatMeasurement(threshold)}` +
-          (options.anomalyRate === undefined
-            ? ')'
-            : `, rarer than ${formatPercent(options.anomalyRate)} of the training rows)`);
-    writeNote(
-      io,
-      'score',
-      'note',
-      `${plural(rows, 'row')} scored${droppedRowsNote(dropped)}${flaggedText}`,
-    );
-  }
-}
+    threshold: {
+      flags: '--threshold <x>',
+      help: 'flag rows whose log density (original units) is below x',
+      parse: parseFiniteNumber,
+    },
+    ...MISSING_OPTIONS,
+    ...TERMINAL_OPTIONS,
+  },
+  examples: MODEL_COMMAND_EXAMPLES,
+  async run([model, file], options, io) {
+    const { runScore } = await import('../pipeline/score.js');
+    await runScore(model!, inputFile('score', file, io), options, io);
+  },
+});

@@ -6,6 +6,8 @@ export interface CommandIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
+  /** Standard input is a terminal: nothing is piped in. */
+  readonly stdinIsTTY: boolean;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

@@ -7,7 +7,7 @@ function fakeIo(isTTY: boolean) {
   const written: string[] = [];
   const stderr = Object.assign(new PassThrough(), { isTTY });
   stderr.on('data', (chunk: Buffer) => written.push(chunk.toString()));
-  return { io: { stdout: new PassThrough(), stderr, env: {} }, written };
+  return { io: { stdout: new PassThrough(), stderr, env: {}, stdinIsTTY: true }, written };
 }
 
 describe('terminalProgress', () => {

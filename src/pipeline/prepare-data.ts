@@ -16,7 +16,7 @@ import {
   type SelectedColumn,
 } from '../io/select-columns.js';
 import { plural } from '../present/text.js';
-import type { ModelOptions } from './shared-options.js';
+import type { ModelOptions } from './options.js';
 import { GmmError } from '../errors.js';
 
 /** Beyond this many rows the scatter shows an evenly spaced subset; ellipses use the full model. */

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from 'commander';
 import {
   COVARIANCE_TYPES,
   INIT_METHODS,
@@ -6,7 +5,16 @@ import {
   type CovarianceType,
 } from '../engine/types.js';
 
-import type { ComponentsSpec } from '../commands/shared-options.js';
+import type { ComponentsSpec } from '../pipeline/options.js';
+import { GmmError } from '../errors.js';
+
+/**
+ * An option value that cannot be used: cli/build-program.ts shows it as commander's
+ * "option '--x <v>' argument 'y' is invalid. <message>".
+ */
+function invalid(message: string): GmmError {
+  return new GmmError('usage', message);
+}
 
 export const AUTO_COMPONENTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 const MAX_COMPONENTS = 1000;
@@ -18,7 +26,7 @@ export function parseComponents(text: string): ComponentsSpec {
   if (single) {
     const k = Number(trimmed);
     if (k < 1 || k > MAX_COMPONENTS) {
-      throw new InvalidArgumentError(`K must be between 1 and ${MAX_COMPONENTS}.`);
+      throw invalid(`K must be between 1 and ${MAX_COMPONENTS}.`);
     }
     return { kind: 'fixed', nComponents: k };
   }
@@ -27,7 +35,7 @@ export function parseComponents(text: string): ComponentsSpec {
     const low = Number(range[1]);
     const high = Number(range[2]);
     if (low < 1 || high < low || high > MAX_COMPONENTS) {
-      throw new InvalidArgumentError(`a range of K must run upwards from 1 or more, e.g. 2..8.`);
+      throw invalid(`a range of K must run upwards from 1 or more, e.g. 2..8.`);
     }
     return {
       kind: 'sweep',
@@ -35,10 +43,10 @@ export function parseComponents(text: string): ComponentsSpec {
       text: `${low}..${high}`,
     };
   }
-  throw new InvalidArgumentError('give a number (5), a range (2..8) or auto.');
+  throw invalid('give a number (5), a range (2..8) or auto.');
 }
 
-/** A choice among names; mclust's structure names are accepted for covariance types. */
+/** A choice among names; `aliases` (upper case) map other names to them (mclust's for covariance types). */
 export function choiceParser<T extends string>(
   choices: readonly T[],
   aliases: Record<string, T> = {},
@@ -46,8 +54,7 @@ export function choiceParser<T extends string>(
   return (text: string): T => {
     const lowered = text.trim().toLowerCase();
     const found = choices.find((c) => c === lowered) ?? aliases[text.trim().toUpperCase()];
-    if (found === undefined)
-      throw new InvalidArgumentError(`choose one of: ${choices.join(', ')}.`);
+    if (found === undefined) throw invalid(`choose one of: ${choices.join(', ')}.`);
     return found;
   };
 }
@@ -63,7 +70,7 @@ export function parseCovarianceList(text: string): CovarianceType[] {
   if (text.trim().toLowerCase() === 'all') return [...COVARIANCE_TYPES];
   const types = text.split(',').map((part) => parseCovariance(part));
   if (new Set(types).size !== types.length) {
-    throw new InvalidArgumentError('name each covariance type once.');
+    throw invalid('name each covariance type once.');
   }
   return types;
 }
@@ -72,7 +79,7 @@ export const parseInit = choiceParser(INIT_METHODS);
 export function parsePositiveInteger(text: string): number {
   const value = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError('give a whole number of 1 or more.');
+    throw invalid('give a whole number of 1 or more.');
   }
   return value;
 }
@@ -82,7 +89,7 @@ export function parseStartCount(text: string): number | 'auto' {
   if (text.trim() === 'auto') return 'auto';
   const value = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError('give auto or a whole number of 1 or more.');
+    throw invalid('give auto or a whole number of 1 or more.');
   }
   return value;
 }
@@ -90,7 +97,7 @@ export function parseStartCount(text: string): number | 'auto' {
 export function parseSeed(text: string): number {
   const value = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) {
-    throw new InvalidArgumentError('give a whole number of 0 or more.');
+    throw invalid('give a whole number of 0 or more.');
   }
   return value;
 }
@@ -98,22 +105,21 @@ export function parseSeed(text: string): number {
 export function parsePositiveNumber(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError('give a number greater than 0, e.g. 1e-6.');
+    throw invalid('give a number greater than 0, e.g. 1e-6.');
   }
   return value;
 }
 
 export function parseFiniteNumber(text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value))
-    throw new InvalidArgumentError('give a number.');
+  if (text.trim() === '' || !Number.isFinite(value)) throw invalid('give a number.');
   return value;
 }
 
 export function parseNonNegativeNumber(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError('give a number of 0 or more, e.g. 1e-6.');
+    throw invalid('give a number of 0 or more, e.g. 1e-6.');
   }
   return value;
 }

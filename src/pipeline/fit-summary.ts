@@ -1,0 +1,67 @@
+import { profileMeans, profileShares, segmentStats } from '../engine/describe-segments.js';
+import { MCLUST_NAMES } from '../engine/types.js';
+import type { FitSummary, ProfileCell } from '../present/summary.js';
+import type { FittedModel } from './fitted-model.js';
+
+/** What the summary shows of a fitted model: the fit's numbers and one line per segment. */
+export function fitSummary(fitted: FittedModel): FitSummary {
+  const { prepared, scored, selection, rows } = fitted;
+  const { fit, criteria } = scored;
+  const { nComponents: K, nFeatures: d, covarianceType } = fit.parameters;
+  const stats = segmentStats(rows.labels, rows.certainty, K);
+  const profiles: ProfileCell[][] = Array.from({ length: K }, () => []);
+  for (const profile of prepared.profiles) {
+    if (profile.kind === 'numeric') {
+      profileMeans(rows.labels, profile.values, K).forEach((value, k) =>
+        profiles[k].push({ kind: 'mean', value }),
+      );
+    } else {
+      profileShares(rows.labels, profile.codes, profile.names, K).forEach((shares, k) =>
+        profiles[k].push({ kind: 'shares', shares }),
+      );
+    }
+  }
+  const sameStructure = selection?.cells.filter((cell) => cell.covarianceType === covarianceType);
+  return {
+    source: prepared.source,
+    nSamples: prepared.data.nSamples,
+    nDropped: prepared.droppedRows,
+    columns: prepared.columns.map((c) => c.name),
+    profileColumns: prepared.profiles.map((p) => p.column.name),
+    nComponents: K,
+    covarianceType,
+    mclustName: MCLUST_NAMES[covarianceType],
+    logLikelihood: criteria.logLikelihood,
+    logLikelihoodOriginal: fitted.logLikelihoodOriginal,
+    bic: criteria.bic,
+    aic: criteria.aic,
+    icl: criteria.icl,
+    nParameters: criteria.nParameters,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    nInit: fit.starts.length,
+    splitMergeMoves: fit.moves,
+    selection:
+      selection === undefined || sameStructure === undefined
+        ? undefined
+        : {
+            criterion: selection.criterion,
+            candidates: sameStructure.map((cell) => ({
+              nComponents: cell.nComponents,
+              value: cell.result?.criteria[selection.criterion],
+              failure: cell.failure,
+            })),
+            chosen: K,
+          },
+    segments: Array.from({ length: K }, (_, k) => ({
+      segment: k + 1,
+      label: fitted.labels[k],
+      count: stats[k].count,
+      share: stats[k].share,
+      weight: fit.parameters.weights[k],
+      means: Array.from(fitted.meansOriginal.subarray(k * d, (k + 1) * d)),
+      certainty: stats[k].meanCertainty,
+      profiles: profiles[k],
+    })),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * What each command's run takes, typed: the option tables of src/commands/ must give
+ * every key (command-spec.ts, OptionTable), and the pipeline reads them.
+ */
+import type { SweepSettings } from '../engine/search-sample.js';
+import type { CovarianceType, Criterion } from '../engine/types.js';
+import type { MissingPolicy } from '../io/extract-matrix.js';
+import type { ScaleMethod } from '../io/scaling.js';
+import type { SummaryFormat } from '../present/summary-formats.js';
+
+/** -k: one K, or the list of K a sweep tries. */
+export type ComponentsSpec =
+  | { readonly kind: 'fixed'; readonly nComponents: number }
+  | { readonly kind: 'sweep'; readonly candidates: readonly number[]; readonly text: string };
+
+/** What every command takes: quiet, and --verbose (read by cli/main.ts before parsing). */
+export interface TerminalOptions {
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+}
+
+export interface MissingOptions {
+  readonly missing: MissingPolicy;
+}
+
+/**
+ * Options fit and select-k share (docs/DESIGN.md, "Shared options"): the data, and the
+ * search's settings exactly as the engine takes them (SweepSettings).
+ */
+export interface ModelOptions extends SweepSettings, TerminalOptions, MissingOptions {
+  readonly cols: string[] | undefined;
+  readonly components: ComponentsSpec;
+  readonly scale: ScaleMethod;
+  readonly profile: string[] | undefined;
+  readonly threads: number;
+}
+
+/** Options of the fitted model's outputs: fit, and select-k --fit. */
+export interface FitOutputOptions {
+  readonly outDir: string | undefined;
+  readonly labels: string | undefined;
+  readonly model: string | undefined;
+  readonly plotCols: string | undefined;
+  readonly format: SummaryFormat;
+}
+
+export interface FitOptions extends ModelOptions, FitOutputOptions {
+  readonly covariance: CovarianceType;
+  /** The scatter with ellipses. */
+  readonly plot: string | undefined;
+}
+
+export interface SelectKOptions extends ModelOptions, FitOutputOptions {
+  readonly covariance: CovarianceType[];
+  readonly criterion: Criterion;
+  /** The criterion plot (not the scatter: that comes with --fit and --out-dir). */
+  readonly plot: string | undefined;
+  readonly fit: boolean;
+}
+
+export interface PredictOptions extends TerminalOptions, MissingOptions {
+  readonly labels: string | undefined;
+}
+
+export interface ScoreOptions extends TerminalOptions, MissingOptions {
+  readonly out: string | undefined;
+  readonly anomalyRate: number | undefined;
+  readonly threshold: number | undefined;
+}
+
+export interface SampleOptions extends TerminalOptions {
+  readonly n: number;
+  readonly seed: number;
+  readonly out: string | undefined;
+}

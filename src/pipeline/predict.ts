@@ -1,0 +1,48 @@
+import { writeNote, type CommandIo } from '../terminal/terminal.js';
+import type { PredictOptions } from './options.js';
+import { openCsv } from '../io/csv-reader.js';
+import { labelledCsvHeader, labelledCsvRows } from '../io/labelled-csv.js';
+import { checkOutputPaths } from '../io/write-output.js';
+import { plural } from '../present/text.js';
+import { loadModel } from './load-model.js';
+import { droppedRowsNote, writeScoredStream } from './model-rows.js';
+
+/**
+ * gmm predict: the labelled CSV of gmm fit (input columns, segment, p_1..p_K,
+ * certainty) for new rows, streamed a batch at a time.
+ */
+export async function runPredict(
+  modelPath: string,
+  file: string,
+  options: PredictOptions,
+  io: CommandIo,
+): Promise<void> {
+  const { document, parameters } = await loadModel(modelPath);
+  const target = options.labels ?? '-';
+  const stream = await openCsv(file);
+  try {
+    checkOutputPaths(new Map([['--labels', target]]), stream.path);
+  } catch (error) {
+    await stream.close(); // reading the rows closes it; refused before that, close it here
+    throw error;
+  }
+  const K = parameters.nComponents;
+  const { rows, dropped } = await writeScoredStream(
+    stream,
+    document,
+    parameters,
+    options.missing,
+    target,
+    io.stdout,
+    labelledCsvHeader(stream.headerText, K, stream.delimiter),
+    ({ lines, memberships }) => labelledCsvRows(lines, memberships, K, stream.delimiter),
+  );
+  if (!options.quiet) {
+    writeNote(
+      io,
+      'predict',
+      'note',
+      `${plural(rows, 'row')} assigned to ${K} segments${droppedRowsNote(dropped)}`,
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import { basename } from 'node:path';
+import { chalkFor, type CommandIo } from '../terminal/terminal.js';
+import type { SweepCell } from '../engine/select-model.js';
+import { MCLUST_NAMES } from '../engine/types.js';
+import { ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
+import { criterionPlotSpec } from '../present/criterion-plot-spec.js';
+import { renderSvg } from '../present/render-svg.js';
+import { renderSelection, type SelectionReport } from '../present/selection.js';
+import { formatCriterion } from '../present/text.js';
+import { sweepAndChoose } from './choose-model.js';
+import {
+  checkOutputs,
+  inOutDir,
+  writeFitOutputs,
+  type ExtraOutput,
+  type FitOutputPaths,
+} from './fit-outputs.js';
+import { describeFit } from './fitted-model.js';
+import type { SelectKOptions } from './options.js';
+import { prepareData, type PreparedData } from './prepare-data.js';
+
+/** gmm select-k: the criterion over K × covariance structures, best marked (and fitted with --fit). */
+export async function runSelectK(
+  file: string,
+  options: SelectKOptions,
+  io: CommandIo,
+): Promise<void> {
+  // --labels and --model are outputs of the chosen fit, so they ask for it.
+  const fit = options.fit || options.labels !== undefined || options.model !== undefined;
+  const fitPaths: FitOutputPaths = {
+    labels: options.labels ?? (fit ? inOutDir(options.outDir, 'segments.csv') : undefined),
+    model: options.model ?? (fit ? inOutDir(options.outDir, 'model.json') : undefined),
+    scatter: fit ? inOutDir(options.outDir, 'plot.svg') : undefined,
+  };
+  const plotPath = options.plot ?? inOutDir(options.outDir, `${options.criterion}.svg`);
+  checkOutputs(file, options.outDir, { ...fitPaths, plot: plotPath }, [plotPath, fitPaths.scatter]);
+  const prepared = await prepareData(file, options, 'select-k', io, {
+    replayable: fitPaths.labels !== undefined,
+  });
+
+  const components = options.components;
+  const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
+  const { cells, best, bestIndex } = await sweepAndChoose(
+    'select-k',
+    prepared,
+    candidates,
+    options.covariance,
+    options.criterion,
+    options,
+    io,
+    (reason) => `no cell of the sweep gave a usable fit (${reason})`,
+  );
+  const report = selectionReport(prepared, options, candidates, cells, bestIndex);
+  const extras: ExtraOutput[] = [];
+  if (plotPath !== undefined) {
+    extras.push({ path: plotPath, content: await renderSvg(criterionPlotSpec(plotInput(report))) });
+  }
+  const toStdout = [...extras, ...Object.values(fitPaths).map((path) => ({ path }))].some(
+    (output) => output.path === '-',
+  );
+  const tableStream = toStdout ? io.stderr : io.stdout;
+  // The table is shown once every file is written: a failed run shows only its error.
+  const showTable = () =>
+    tableStream.write(renderSelection(report, options.format, chalkFor(tableStream, io.env)));
+  if (fit) {
+    const selection = { criterion: options.criterion, cells };
+    const fitted = describeFit(prepared, best, options, selection, {
+      memberships: fitPaths.labels !== undefined,
+    });
+    await writeFitOutputs('select-k', fitted, options, fitPaths, extras, io, showTable);
+    return;
+  }
+  const files = extras.filter((e) => e.path !== '-');
+  if (options.outDir !== undefined && files.length > 0) ensureDirectory(options.outDir);
+  await writeFilesAtomically(files);
+  showTable();
+  for (const extra of extras.filter((e) => e.path === '-')) io.stdout.write(extra.content);
+}
+
+function selectionReport(
+  prepared: PreparedData,
+  options: SelectKOptions,
+  componentCounts: readonly number[],
+  cells: readonly SweepCell[],
+  best: number,
+): SelectionReport {
+  return {
+    source: prepared.source,
+    nSamples: prepared.data.nSamples,
+    columns: prepared.columns.map((c) => c.name),
+    criterion: options.criterion,
+    componentCounts,
+    covarianceTypes: options.covariance,
+    cells: cells.map((cell) => {
+      const criteria = cell.result?.criteria;
+      return {
+        nComponents: cell.nComponents,
+        covarianceType: cell.covarianceType,
+        mclustName: MCLUST_NAMES[cell.covarianceType],
+        logLikelihood: criteria?.logLikelihood ?? null,
+        nParameters: criteria?.nParameters ?? null,
+        bic: criteria?.bic ?? null,
+        aic: criteria?.aic ?? null,
+        icl: criteria?.icl ?? null,
+        iterations: cell.result?.fit.iterations ?? null,
+        converged: cell.result?.fit.converged ?? null,
+        starts: cell.result?.fit.starts.length ?? null,
+        stoppedEarly: cell.stoppedEarly,
+        failure: cell.failure ?? null,
+      };
+    }),
+    best,
+  };
+}
+
+function plotInput(report: SelectionReport) {
+  const name = report.criterion.toUpperCase();
+  const points = report.cells
+    .filter((cell) => cell[report.criterion] !== null)
+    .map((cell) => ({
+      k: cell.nComponents,
+      value: cell[report.criterion]!,
+      structure: cell.covarianceType,
+    }));
+  const best = report.cells[report.best];
+  const bestValue = best[report.criterion]!;
+  return {
+    title: `${basename(report.source)}: ${name} by number of segments`,
+    subtitle: `${report.columns.join(', ')} · lower is better (mclust plots the negative) · best of the search per point`,
+    yTitle: `${name} (lower is better)`,
+    structures: report.covarianceTypes,
+    points,
+    best: { k: best.nComponents, value: bestValue, structure: best.covarianceType },
+    bestLabel: `best: ${best.covarianceType} K=${best.nComponents} (${formatCriterion(bestValue)})`,
+  };
+}
