@@ -1,23 +1,14 @@
-import { CommanderError } from 'commander';
 import { GmmError } from '../errors.js';
 import { describeFsError } from '../io/file-system.js';
 import { removePendingTemporaries } from '../io/write-output.js';
 import type { CommandIo } from '../terminal/terminal.js';
-import { buildProgram } from './build-program.js';
-import { describeFailure, EXIT_DATA, EXIT_OK, EXIT_USAGE } from './report-error.js';
+import { describeFailure, EXIT_DATA, EXIT_OK } from './report-error.js';
+import { runCli } from './run-cli.js';
 
-/** Commander's own error text ("error: unknown option '--x'\n(Did you mean --y?)") as message + hint. */
-function commanderUsageError(error: CommanderError, command: string): GmmError {
-  const [first, ...rest] = error.message.replace(/^error: /, '').split('\n');
-  const suggestion = rest.join(' ').trim();
-  const help = command === '' ? 'gmm --help' : `gmm ${command} --help`;
-  return new GmmError(
-    'usage',
-    first,
-    suggestion !== '' ? `${suggestion.replace(/^\(|\)$/g, '')}; see ${help}` : `see ${help}`,
-  );
-}
-
+/**
+ * The process around a run: exit codes, a closed stdout pipe, signals and failures
+ * outside the command's promise chain, each ending in one line and no temporary file.
+ */
 export async function main(argv: string[]): Promise<void> {
   const io: CommandIo = {
     stdout: process.stdout,
@@ -66,27 +57,7 @@ export async function main(argv: string[]): Promise<void> {
   // A failure outside the command's promise chain (a stream callback) still ends in one line.
   process.on('uncaughtException', failNow);
   process.on('unhandledRejection', failNow);
-  const program = buildProgram(io, state);
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        process.exitCode = EXIT_OK;
-        return;
-      }
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
-      io.stderr.write(
-        describeFailure(state.command, commanderUsageError(error, state.command), verbose).text,
-      );
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
-    const failure = describeFailure(state.command, error, verbose);
-    io.stderr.write(failure.text);
-    process.exitCode = failure.exitCode;
-  }
+  const exitCode = await runCli(argv, io, state);
+  // A success keeps the failure a broken stderr recorded (above).
+  process.exitCode = exitCode === EXIT_OK ? (process.exitCode ?? EXIT_OK) : exitCode;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MALL, runGmm } from './run-gmm.js';
+import { MALL, runGmm, runGmmInProcess } from './run-gmm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmm-model-'));
 const MODEL = join(dir, 'model.json');
@@ -194,14 +194,14 @@ describe('hostile models and inputs: one line, exit 1', () => {
       },
       /: components have weights summing to 0\.7\d*, not 1/,
     ],
-  ])('%s', (_, make, message) => {
+  ])('%s', async (_, make, message) => {
     const path = make();
     for (const args of [
       ['predict', path, MALL],
       ['score', path, MALL],
       ['sample', path, '-n', '5'],
     ]) {
-      const result = runGmm(args);
+      const result = await runGmmInProcess(args);
       expect(result.status).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(message);

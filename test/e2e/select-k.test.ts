@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MALL, runGmm } from './run-gmm.js';
 
 interface Cell {
@@ -27,7 +27,10 @@ function sweep(args: string[]): { report: Report; stdout: string } {
 }
 
 describe('gmm select-k on the Mall data (income, score)', () => {
-  const all = sweep([]);
+  let all: { report: Report; stdout: string };
+  beforeAll(() => {
+    all = sweep([]);
+  });
 
   /** Optima scikit-learn (best of 300 starts) and mclust reach; where they differ, the better one. */
   const OPTIMA: [string, number, number][] = [
@@ -76,8 +79,9 @@ describe('gmm select-k on the Mall data (income, score)', () => {
   });
 
   it('gives the same output for any thread count', () => {
-    expect(sweep(['--threads', '1', '-k', '1..6']).stdout).toBe(
-      sweep(['--threads', '3', '-k', '1..6']).stdout,
+    // 16 models: searches handed out to 3 workers in turn, against all in one thread
+    expect(sweep(['--threads', '1', '-k', '1..4']).stdout).toBe(
+      sweep(['--threads', '3', '-k', '1..4']).stdout,
     );
   });
 

@@ -6,7 +6,7 @@ import {
   expectNoCrash,
   fitTwoClusters,
   HOSTILE,
-  runGmm,
+  runGmmInProcess,
   scratchDirectory,
 } from './hostile.js';
 
@@ -105,40 +105,48 @@ const BAD_NUMBERS: [string, string, string, string, string][] = [
 ];
 
 describe('broken CSV files: one line, a hint, exit 1, nothing on stdout', () => {
-  it.each(BROKEN_FILES)('fit: %s', (_, file, expected) => {
+  it.each(BROKEN_FILES)('fit: %s', async (_, file, expected) => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/${file}`, '--cols', 'x,y', '-k', '2']),
+      await runGmmInProcess(['fit', `${HOSTILE}/${file}`, '--cols', 'x,y', '-k', '2']),
       1,
       `gmm fit: ${expected}`,
     );
   });
 
-  it.each(BROKEN_FILES)('predict (streamed): %s', (_, file, expected) => {
-    expectFailure(runGmm(['predict', MODEL, `${HOSTILE}/${file}`]), 1, `gmm predict: ${expected}`);
-  });
-
-  it.each(BROKEN_FILES)('score (streamed): %s', (_, file, expected) => {
-    expectFailure(runGmm(['score', MODEL, `${HOSTILE}/${file}`]), 1, `gmm score: ${expected}`);
-  });
-
-  it('select-k: an empty file', () => {
+  it.each(BROKEN_FILES)('predict (streamed): %s', async (_, file, expected) => {
     expectFailure(
-      runGmm(['select-k', `${HOSTILE}/empty.csv`]),
+      await runGmmInProcess(['predict', MODEL, `${HOSTILE}/${file}`]),
+      1,
+      `gmm predict: ${expected}`,
+    );
+  });
+
+  it.each(BROKEN_FILES)('score (streamed): %s', async (_, file, expected) => {
+    expectFailure(
+      await runGmmInProcess(['score', MODEL, `${HOSTILE}/${file}`]),
+      1,
+      `gmm score: ${expected}`,
+    );
+  });
+
+  it('select-k: an empty file', async () => {
+    expectFailure(
+      await runGmmInProcess(['select-k', `${HOSTILE}/empty.csv`]),
       1,
       `gmm select-k: ${BROKEN_FILES[0][2]}`,
     );
   });
 
-  it('the same file piped on stdin is named "stdin"', () => {
+  it('the same file piped on stdin is named "stdin"', async () => {
     expectFailure(
-      runGmm(['fit', '-', '-k', '2'], 'x,y\n1,2\n3,4,5\n'),
+      await runGmmInProcess(['fit', '-', '-k', '2'], 'x,y\n1,2\n3,4,5\n'),
       1,
       'gmm fit: stdin: line 3: has 3 fields, but the header has 2\n' +
         'hint: a field may hold an unquoted ",": quote it, or check the delimiter\n',
     );
   });
 
-  it('invalid UTF-8 far into a streamed file names its line, not its chunk', () => {
+  it('invalid UTF-8 far into a streamed file names its line, not its chunk', async () => {
     const path = join(dir, 'late-latin1.csv');
     const rows = Array.from({ length: 30_000 }, (_, i) => `${i % 7}.5,${i % 5}.25`);
     writeFileSync(
@@ -150,20 +158,20 @@ describe('broken CSV files: one line, a hint, exit 1, nothing on stdout', () => 
       ]),
     );
     const expected = `${path}: line 30002: is not valid UTF-8\nhint: convert it first, e.g. iconv -f latin1 -t utf-8 ${path} > utf8.csv\n`;
-    expectFailure(runGmm(['fit', path, '-k', '1']), 1, `gmm fit: ${expected}`);
-    const streamed = runGmm(['score', MODEL, path]);
+    expectFailure(await runGmmInProcess(['fit', path, '-k', '1']), 1, `gmm fit: ${expected}`);
+    const streamed = await runGmmInProcess(['score', MODEL, path]);
     // Rows before the bad line were already streamed out: only the message is checked.
     expect(streamed.stderr).toBe(`gmm score: ${expected}`);
     expect(streamed.status).toBe(1);
   });
 
-  it('one data row: fit needs two, predict takes it', () => {
+  it('one data row: fit needs two, predict takes it', async () => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/one-row.csv`, '-k', '1']),
+      await runGmmInProcess(['fit', `${HOSTILE}/one-row.csv`, '-k', '1']),
       1,
       `gmm fit: ${HOSTILE}/one-row.csv: has 1 usable row; a mixture needs at least 2\nhint: give more rows\n`,
     );
-    const predicted = runGmm(['predict', MODEL, `${HOSTILE}/one-row.csv`]);
+    const predicted = await runGmmInProcess(['predict', MODEL, `${HOSTILE}/one-row.csv`]);
     expect(predicted.status).toBe(0);
     expect(predicted.stdout.split('\n')[0]).toBe('x,y,segment,p_1,p_2,certainty');
     expect(predicted.stderr).toBe('gmm predict: note: 1 row assigned to 2 segments\n');
@@ -171,34 +179,41 @@ describe('broken CSV files: one line, a hint, exit 1, nothing on stdout', () => 
 });
 
 describe('duplicate header names: the selection says which', () => {
-  it('--cols x when two columns are named x', () => {
+  it('--cols x when two columns are named x', async () => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/duplicate-header.csv`, '--cols', 'x,y', '-k', '1']),
+      await runGmmInProcess(['fit', `${HOSTILE}/duplicate-header.csv`, '--cols', 'x,y', '-k', '1']),
       2,
       'gmm fit: column name "x" appears 2 times (columns 1, 2)\nhint: select the one you mean by its 1-based number\n',
     );
   });
 
-  it('the default selection refuses to guess', () => {
+  it('the default selection refuses to guess', async () => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/duplicate-header.csv`, '-k', '1']),
+      await runGmmInProcess(['fit', `${HOSTILE}/duplicate-header.csv`, '-k', '1']),
       1,
       `gmm fit: ${HOSTILE}/duplicate-header.csv: column name "x" appears 2 times (columns 1, 2)\n` +
         'hint: say which to model with --cols and its 1-based number, or rename one\n',
     );
   });
 
-  it('both columns by number: a model could not tell them apart', () => {
+  it('both columns by number: a model could not tell them apart', async () => {
     expectFailure(
-      runGmm(['select-k', `${HOSTILE}/duplicate-header.csv`, '--cols', '1,2', '-k', '1']),
+      await runGmmInProcess([
+        'select-k',
+        `${HOSTILE}/duplicate-header.csv`,
+        '--cols',
+        '1,2',
+        '-k',
+        '1',
+      ]),
       1,
       'gmm select-k: columns 1 and 2 are both named "x": a model cannot tell them apart\n' +
         'hint: rename one of them in the header; the columns are: 1 "x", 2 "x", 3 "y"\n',
     );
   });
 
-  it('one of them by number is fine', () => {
-    const result = runGmm([
+  it('one of them by number is fine', async () => {
+    const result = await runGmmInProcess([
       'fit',
       `${HOSTILE}/duplicate-header.csv`,
       '--cols',
@@ -213,9 +228,9 @@ describe('duplicate header names: the selection says which', () => {
     expect(result.stdout.split('\n')[0]).toBe('segment,label,count,share,mean x,mean y,certainty');
   });
 
-  it('predict names both columns', () => {
+  it('predict names both columns', async () => {
     expectFailure(
-      runGmm(['predict', MODEL, `${HOSTILE}/duplicate-header.csv`]),
+      await runGmmInProcess(['predict', MODEL, `${HOSTILE}/duplicate-header.csv`]),
       1,
       `gmm predict: ${HOSTILE}/duplicate-header.csv: column name "x" appears 2 times (columns 1, 2)\n` +
         'hint: give each column a unique name\n',
@@ -224,24 +239,31 @@ describe('duplicate header names: the selection says which', () => {
 });
 
 describe('numbers that are not plain decimals', () => {
-  it.each(BAD_NUMBERS)('fit: %s', (_, file, cell, reason, hint) => {
+  it.each(BAD_NUMBERS)('fit: %s', async (_, file, cell, reason, hint) => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/${file}`, '--cols', 'x,y', '-k', '2']),
+      await runGmmInProcess(['fit', `${HOSTILE}/${file}`, '--cols', 'x,y', '-k', '2']),
       1,
       `gmm fit: ${HOSTILE}/${file}: line 5, column "x" (1): ${cell} ${reason}\nhint: ${hint}\n`,
     );
   });
 
-  it.each(BAD_NUMBERS)('predict: %s', (_, file, cell, reason, hint) => {
+  it.each(BAD_NUMBERS)('predict: %s', async (_, file, cell, reason, hint) => {
     expectFailure(
-      runGmm(['predict', MODEL, `${HOSTILE}/${file}`]),
+      await runGmmInProcess(['predict', MODEL, `${HOSTILE}/${file}`]),
       1,
       `gmm predict: ${HOSTILE}/${file}: line 5, column "x" (1): ${cell} ${reason}\nhint: ${hint}\n`,
     );
   });
 
-  it('the default selection leaves a mostly numeric column out, and says why', () => {
-    const result = runGmm(['fit', `${HOSTILE}/number-percent.csv`, '-k', '1', '--format', 'csv']);
+  it('the default selection leaves a mostly numeric column out, and says why', async () => {
+    const result = await runGmmInProcess([
+      'fit',
+      `${HOSTILE}/number-percent.csv`,
+      '-k',
+      '1',
+      '--format',
+      'csv',
+    ]);
     expectNoCrash(result);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe(
@@ -250,8 +272,8 @@ describe('numbers that are not plain decimals', () => {
     expect(result.stdout.split('\n')[0]).toBe('segment,label,count,share,mean y,certainty');
   });
 
-  it('" 42 " (spaces around a number) is accepted, and kept verbatim in the labelled CSV', () => {
-    const result = runGmm([
+  it('" 42 " (spaces around a number) is accepted, and kept verbatim in the labelled CSV', async () => {
+    const result = await runGmmInProcess([
       'fit',
       `${HOSTILE}/number-spaces.csv`,
       '--cols',
@@ -264,7 +286,7 @@ describe('numbers that are not plain decimals', () => {
     expectNoCrash(result);
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')[4]).toBe(' 42 ,4.5,1,1,1');
-    const predicted = runGmm(['predict', MODEL, `${HOSTILE}/number-spaces.csv`]);
+    const predicted = await runGmmInProcess(['predict', MODEL, `${HOSTILE}/number-spaces.csv`]);
     expect(predicted.status).toBe(0);
     expect(predicted.stdout.split('\n')[4]).toMatch(/^ 42 ,4\.5,\d,/);
   });
@@ -275,28 +297,28 @@ describe('a very long line (a 10 MB field)', () => {
   writeFileSync(long, `x,y\n1.5,2.5\n2.5,3.5\n${'a'.repeat(10_000_000)},4\n3.5,1.5\n`);
   const cell = `"${'a'.repeat(60)}…"`;
 
-  it('fit names the cell, shortened', () => {
+  it('fit names the cell, shortened', async () => {
     expectFailure(
-      runGmm(['fit', long, '--cols', 'x,y', '-k', '1']),
+      await runGmmInProcess(['fit', long, '--cols', 'x,y', '-k', '1']),
       1,
       `gmm fit: ${long}: line 4, column "x" (1): ${cell} is not a number\n` +
         'hint: choose numeric columns with --cols, or fix the value\n',
     );
   });
 
-  it('predict, streaming, says the same', () => {
+  it('predict, streaming, says the same', async () => {
     expectFailure(
-      runGmm(['predict', MODEL, long]),
+      await runGmmInProcess(['predict', MODEL, long]),
       1,
       `gmm predict: ${long}: line 4, column "x" (1): ${cell} is not a number\n` +
         'hint: choose numeric columns with --cols, or fix the value\n',
     );
   });
 
-  it('a 1 MB column name is shortened in the summary table', () => {
+  it('a 1 MB column name is shortened in the summary table', async () => {
     const path = join(dir, 'long-name.csv');
     writeFileSync(path, `${'n'.repeat(1_000_000)},y\n1.5,2.5\n2.5,3.5\n3.5,1.5\n4.5,4\n`);
-    const result = runGmm(['fit', path, '--cols', '1,y', '-k', '1']);
+    const result = await runGmmInProcess(['fit', path, '--cols', '1,y', '-k', '1']);
     expectNoCrash(result);
     expect(result.status).toBe(0);
     expect(result.stdout.length).toBeLessThan(5_000);

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectFailure, expectNoCrash, HOSTILE, runGmm, scratchDirectory } from './hostile.js';
+import {
+  expectFailure,
+  expectNoCrash,
+  HOSTILE,
+  runGmmInProcess,
+  scratchDirectory,
+} from './hostile.js';
 
 /**
  * Data the mathematics cannot use: each is refused before fitting with a message
@@ -20,76 +26,76 @@ function numbersIn(value: unknown, path = ''): [string, unknown][] {
 }
 
 describe('degenerate data: refused with a reason, exit 1', () => {
-  it('all rows identical', () => {
+  it('all rows identical', async () => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/identical-rows.csv`, '-k', '1']),
+      await runGmmInProcess(['fit', `${HOSTILE}/identical-rows.csv`, '-k', '1']),
       1,
       'gmm fit: column "x" is constant (every value is 3.5): it cannot separate segments\n' +
         'hint: leave it out of --cols (use it as a --profile column instead)\n',
     );
   });
 
-  it('a constant column (select-k too)', () => {
+  it('a constant column (select-k too)', async () => {
     expectFailure(
-      runGmm(['select-k', `${HOSTILE}/constant-column.csv`, '--cols', 'x,y']),
+      await runGmmInProcess(['select-k', `${HOSTILE}/constant-column.csv`, '--cols', 'x,y']),
       1,
       'gmm select-k: column "y" is constant (every value is 7): it cannot separate segments\n' +
         'hint: leave it out of --cols (use it as a --profile column instead)\n',
     );
   });
 
-  it('fewer distinct points than K', () => {
+  it('fewer distinct points than K', async () => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/two-distinct-points.csv`, '-k', '3']),
+      await runGmmInProcess(['fit', `${HOSTILE}/two-distinct-points.csv`, '-k', '3']),
       1,
       `gmm fit: ${HOSTILE}/two-distinct-points.csv: has only 2 distinct rows in the modelled columns, fewer than the 3 components asked for (-k 3)\n` +
         'hint: use -k 2 or fewer\n',
     );
   });
 
-  it('K larger than the row count', () => {
+  it('K larger than the row count', async () => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/three-rows.csv`, '-k', '5']),
+      await runGmmInProcess(['fit', `${HOSTILE}/three-rows.csv`, '-k', '5']),
       1,
       `gmm fit: ${HOSTILE}/three-rows.csv: has 3 rows, fewer than the 5 components asked for (-k 5)\n` +
         'hint: use -k 3 or fewer\n',
     );
   });
 
-  it('K components with no more than K·d rows', () => {
+  it('K components with no more than K·d rows', async () => {
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/three-rows.csv`, '-k', '2']),
+      await runGmmInProcess(['fit', `${HOSTILE}/three-rows.csv`, '-k', '2']),
       1,
       `gmm fit: ${HOSTILE}/three-rows.csv: has 3 rows, too few for the 2 components asked for (-k 2): each needs more rows than the 2 modelled columns\n` +
         'hint: use -k 1 or fewer, or model fewer columns\n',
     );
   });
 
-  it('the row pre-check follows the structure: 6 rows × 3 columns, K=3', () => {
+  it('the row pre-check follows the structure: 6 rows × 3 columns, K=3', async () => {
     const file = join(scratchDirectory('rows-per-structure'), 'six.csv');
     writeFileSync(file, 'x,y,z\n1,2,3\n2,1,4\n5,5,1\n4,6,2\n9,1,1\n8,2,3\n');
     // full: each component needs more than d = 3 rows, so 6 ≤ 3·3 is refused up front
     expectFailure(
-      runGmm(['fit', file, '-k', '3']),
+      await runGmmInProcess(['fit', file, '-k', '3']),
       1,
       `gmm fit: ${file}: has 6 rows, too few for the 3 components asked for (-k 3): each needs more rows than the 3 modelled columns\n` +
         'hint: use -k 1 or fewer, or model fewer columns\n',
     );
     // tied pools one covariance over all rows: no per-component count, so it fits
-    const tied = runGmm(['fit', file, '-k', '3', '--covariance', 'tied', '-q']);
+    const tied = await runGmmInProcess(['fit', file, '-k', '3', '--covariance', 'tied', '-q']);
     expect(tied.status).toBe(0);
     expect(tied.stdout).toMatch(/K=3 · tied covariance/);
     // diag needs more than one row per component: K=6 on 6 rows is refused up front
     expectFailure(
-      runGmm(['fit', file, '-k', '6', '--covariance', 'diag']),
+      await runGmmInProcess(['fit', file, '-k', '6', '--covariance', 'diag']),
       1,
       `gmm fit: ${file}: has 6 rows, too few for the 6 components asked for (-k 6): each needs more than 1 row (one row gives zero variance)\n` +
         'hint: use -k 5 or fewer\n',
     );
   });
 
-  it('a sweep past the row count marks those cells failed and goes on', () => {
-    const result = runGmm([
+  it('a sweep past the row count marks those cells failed and goes on', async () => {
+    const result = await runGmmInProcess([
       'select-k',
       `${HOSTILE}/three-rows.csv`,
       '-k',
@@ -107,13 +113,17 @@ describe('degenerate data: refused with a reason, exit 1', () => {
     expect(result.stdout).not.toMatch(/NaN|Infinity/);
   });
 
-  it('more columns than rows (d > n), fit and select-k', () => {
+  it('more columns than rows (d > n), fit and select-k', async () => {
     const message =
       `${HOSTILE}/wider-than-long.csv: has 4 usable rows for 6 modelled columns; a mixture needs more rows than columns\n` +
       'hint: choose fewer columns with --cols, or give more rows\n';
-    expectFailure(runGmm(['fit', `${HOSTILE}/wider-than-long.csv`]), 1, `gmm fit: ${message}`);
     expectFailure(
-      runGmm(['select-k', `${HOSTILE}/wider-than-long.csv`]),
+      await runGmmInProcess(['fit', `${HOSTILE}/wider-than-long.csv`]),
+      1,
+      `gmm fit: ${message}`,
+    );
+    expectFailure(
+      await runGmmInProcess(['select-k', `${HOSTILE}/wider-than-long.csv`]),
       1,
       `gmm select-k: ${message}`,
     );
@@ -121,9 +131,9 @@ describe('degenerate data: refused with a reason, exit 1', () => {
 });
 
 describe('huge magnitudes', () => {
-  it('1e150 (naive sums of squares overflow): fits, and every output is finite', () => {
+  it('1e150 (naive sums of squares overflow): fits, and every output is finite', async () => {
     const out = join(dir, 'huge');
-    const result = runGmm([
+    const result = await runGmmInProcess([
       'fit',
       `${HOSTILE}/huge-1e150.csv`,
       '-k',
@@ -151,69 +161,75 @@ describe('huge magnitudes', () => {
     expect(labels).not.toMatch(/NaN|Infinity/);
     expect(readFileSync(join(out, 'plot.svg'), 'utf8')).not.toMatch(/NaN|Infinity/);
     // The model reproduces its own labels.
-    const predicted = runGmm(['predict', join(out, 'model.json'), `${HOSTILE}/huge-1e150.csv`]);
+    const predicted = await runGmmInProcess([
+      'predict',
+      join(out, 'model.json'),
+      `${HOSTILE}/huge-1e150.csv`,
+    ]);
     expect(predicted.status).toBe(0);
     expect(predicted.stdout).toBe(labels);
   });
 
-  it('a spread of 1e200 (its variance overflows): refused, naming the column', () => {
+  it('a spread of 1e200 (its variance overflows): refused, naming the column', async () => {
     const out = join(dir, 'huger');
     expectFailure(
-      runGmm(['fit', `${HOSTILE}/huge-1e200.csv`, '-k', '2', '--out-dir', out]),
+      await runGmmInProcess(['fit', `${HOSTILE}/huge-1e200.csv`, '-k', '2', '--out-dir', out]),
       1,
       `gmm fit: ${HOSTILE}/huge-1e200.csv: column "x" (1) has a spread of 3.2e+200: its variance in original units is too large for a number\n` +
         'hint: rescale the column first (e.g. divide it by 1e+200) and fit again\n',
     );
   });
 
-  it('a scale that overflows (values near ±1.8e308) is refused before fitting', () => {
+  it('a scale that overflows (values near ±1.8e308) is refused before fitting', async () => {
     const csv = 'x,y\n-1.7e308,1\n1.7e308,2\n-1e308,3\n1e308,5\n0,4\n';
     expectFailure(
-      runGmm(['fit', '-', '-k', '1', '--scale', 'minmax'], csv),
+      await runGmmInProcess(['fit', '-', '-k', '1', '--scale', 'minmax'], csv),
       1,
       'gmm fit: column "x" cannot be scaled: its values run from -1.7e+308 to 1.7e+308, beyond what double-precision arithmetic can carry\n' +
         'hint: rescale the column first (e.g. to thousands, or to millionths)\n',
     );
   });
 
-  it('--scale none with values near 1e200', () => {
+  it('--scale none with values near 1e200', async () => {
     const csv = 'x,y\n1e200,1\n2e200,2\n3e200,3\n4e200,5\n5e200,4\n';
     expectFailure(
-      runGmm(['fit', '-', '-k', '1', '--scale', 'none'], csv),
+      await runGmmInProcess(['fit', '-', '-k', '1', '--scale', 'none'], csv),
       1,
       'gmm fit: column "x": the value 5e+200 is too large to model unscaled\n' +
         'hint: use --scale standard, or rescale the column\n',
     );
   });
 
-  it('an outlier 1e120 interquartile ranges out (--scale robust)', () => {
+  it('an outlier 1e120 interquartile ranges out (--scale robust)', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => `${i % 4},${(i * 7) % 5}`);
     const csv = `x,y\n${rows.join('\n')}\n1e120,2\n`;
     expectFailure(
-      runGmm(['fit', '-', '-k', '1', '--scale', 'robust'], csv),
+      await runGmmInProcess(['fit', '-', '-k', '1', '--scale', 'robust'], csv),
       1,
       'gmm fit: column "x": the value 1e+120 is too far out to model (5.0e+119 in robust-scaled units)\n' +
         'hint: leave out the extreme rows, or rescale the column\n',
     );
   });
 
-  it('predict: a row too far out to have a density is named, not scored as -Infinity', () => {
+  it('predict: a row too far out to have a density is named, not scored as -Infinity', async () => {
     const out = scratchDirectory('far');
     expect(
-      runGmm([
-        'fit',
-        `${HOSTILE}/two-clusters.csv`,
-        '-k',
-        '2',
-        '--n-init',
-        '4',
-        '--model',
-        join(out, 'model.json'),
-      ]).status,
+      (
+        await runGmmInProcess([
+          'fit',
+          `${HOSTILE}/two-clusters.csv`,
+          '-k',
+          '2',
+          '--n-init',
+          '4',
+          '--model',
+          join(out, 'model.json'),
+        ])
+      ).status,
     ).toBe(0);
     for (const command of ['predict', 'score']) {
       expectFailure(
-        runGmm([command, join(out, 'model.json'), '-'], 'x,y\n1,2\n1e300,3\n'),
+        await runGmmInProcess([command, join(out, 'model.json'), '-'], 'x,y\n1,2\n1e300,3\n'),
         1,
         `gmm ${command}: stdin: line 3, column "x" (1): "1e300" is too far from the model's data to score (2.0e+299 in standard-scaled units)\n` +
           'hint: check the value; the model cannot give a density this far out\n',

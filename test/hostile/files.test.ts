@@ -19,6 +19,7 @@ import {
   HOSTILE,
   ROOT,
   runGmm,
+  runGmmInProcess,
   runShell,
   scratchDirectory,
   startGmm,
@@ -87,8 +88,8 @@ describe('an output location that cannot be written: refused before any work, no
       ['fit', DATA, '-k', '2', '--labels', join(blocked, 'missing', 'labels.csv')],
       `gmm fit: ${join(blocked, 'missing', 'labels.csv')}: cannot write: no such file or directory\nhint: choose a writable location\n`,
     ],
-  ])('%s', (_, args, stderr) => {
-    expectFailure(runGmm(args), 1, stderr);
+  ])('%s', async (_, args, stderr) => {
+    expectFailure(await runGmmInProcess(args), 1, stderr);
     expect(listTree(blocked)).toEqual(['file.txt']);
   });
 
@@ -168,10 +169,10 @@ describe('an output that is the input file is refused', () => {
       `${dir}/./input.csv`,
     ],
     ['sample --out (the model)', ['sample', MODEL, '-n', '5', '--out', MODEL], '--out', MODEL],
-  ])('%s', (_, args, option, path) => {
+  ])('%s', async (_, args, option, path) => {
     const command = args[0];
     expectFailure(
-      runGmm(args),
+      await runGmmInProcess(args),
       1,
       `gmm ${command}: ${option} ${path} is the input file: writing it would destroy your data\n` +
         'hint: choose another output path\n',

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import { ROOT, runGmm, type RunResult } from '../e2e/run-gmm.js';
+import { expect, inject } from 'vitest';
+import { ROOT, type RunResult } from '../e2e/run-gmm.js';
 
-export { ROOT, runGmm, runShell, type RunResult } from '../e2e/run-gmm.js';
+export { ROOT, runGmm, runGmmInProcess, runShell, type RunResult } from '../e2e/run-gmm.js';
 
 /** Hostile inputs, relative to the repository root (the binary runs there, so messages name them so). */
 export const HOSTILE = 'fixtures/hostile';
@@ -59,21 +59,13 @@ export function runGmmBytes(args: readonly string[], input: Uint8Array): RunResu
   };
 }
 
-/** Fits fixtures/hostile/two-clusters.csv (x, y; K=2) into `dir` and returns the model path. */
+/**
+ * The model of fixtures/hostile/two-clusters.csv (x, y; K=2), fitted once for the run by
+ * the built binary (test/global-setup.ts), copied into `dir`; returns its path there.
+ */
 export function fitTwoClusters(dir: string): string {
   const model = join(dir, 'model.json');
-  const result = runGmm([
-    'fit',
-    `${HOSTILE}/two-clusters.csv`,
-    '-k',
-    '2',
-    '--n-init',
-    '4',
-    '--model',
-    model,
-    '-q',
-  ]);
-  if (result.status !== 0) throw new Error(`the model fit failed: ${result.stderr}`);
+  copyFileSync(inject('twoClustersModel'), model);
   return model;
 }
 

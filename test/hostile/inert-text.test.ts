@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectFailure,
   expectNoCrash,
   HOSTILE,
   ROOT,
-  runGmm,
+  runGmmInProcess,
   scratchDirectory,
+  type RunResult,
 } from './hostile.js';
 
 /**
@@ -51,7 +52,18 @@ function expectSafeSvg(svg: string): void {
 
 describe('gmm fit on hostile names', () => {
   const out = join(dir, 'fit');
-  const result = runGmm(['fit', FILE, ...MODELLED, '--out-dir', out, '--plot-cols', '4,5']);
+  let result: RunResult;
+  beforeAll(async () => {
+    result = await runGmmInProcess([
+      'fit',
+      FILE,
+      ...MODELLED,
+      '--out-dir',
+      out,
+      '--plot-cols',
+      '4,5',
+    ]);
+  });
 
   it('succeeds, and the terminal sees control characters made visible', () => {
     expectNoCrash(result);
@@ -86,24 +98,39 @@ describe('gmm fit on hostile names', () => {
 });
 
 describe('summary formats', () => {
-  it.each(['json', 'csv', 'markdown'])('--format %s shows no raw control character', (format) => {
-    const result = runGmm(['fit', FILE, ...MODELLED, '--format', format]);
-    expectNoCrash(result);
-    expect(result.status).toBe(0);
-    expectInert(result.stdout);
-    if (format === 'json') {
-      const summary = JSON.parse(result.stdout) as { columns: string[]; profileColumns: string[] };
-      expect(summary.columns).toEqual(NAMES.slice(0, 5));
-      expect(summary.profileColumns).toEqual([NAMES[5]]);
-    }
-  });
+  it.each(['json', 'csv', 'markdown'])(
+    '--format %s shows no raw control character',
+    async (format) => {
+      const result = await runGmmInProcess(['fit', FILE, ...MODELLED, '--format', format]);
+      expectNoCrash(result);
+      expect(result.status).toBe(0);
+      expectInert(result.stdout);
+      if (format === 'json') {
+        const summary = JSON.parse(result.stdout) as {
+          columns: string[];
+          profileColumns: string[];
+        };
+        expect(summary.columns).toEqual(NAMES.slice(0, 5));
+        expect(summary.profileColumns).toEqual([NAMES[5]]);
+      }
+    },
+  );
 
-  it('select-k: the table, its JSON and the criterion plot', () => {
+  it('select-k: the table, its JSON and the criterion plot', async () => {
     const plot = join(dir, 'bic.svg');
-    const table = runGmm(['select-k', FILE, '--cols', '4,5,1', '-k', '1..2', '--n-init', '3']);
+    const table = await runGmmInProcess([
+      'select-k',
+      FILE,
+      '--cols',
+      '4,5,1',
+      '-k',
+      '1..2',
+      '--n-init',
+      '3',
+    ]);
     expectNoCrash(table);
     expectInert(table.stdout);
-    const json = runGmm([
+    const json = await runGmmInProcess([
       'select-k',
       FILE,
       '--cols',
@@ -130,19 +157,21 @@ describe('summary formats', () => {
 
 describe('predict and score: data verbatim to a pipe, visible on a terminal', () => {
   const model = join(dir, 'model.json');
-  runGmm(['fit', FILE, ...MODELLED, '--model', model, '-q']);
+  beforeAll(async () => {
+    await runGmmInProcess(['fit', FILE, ...MODELLED, '--model', model, '-q']);
+  });
 
-  it('piped, the labelled CSV parses back to the input exactly', () => {
-    const result = runGmm(['predict', model, FILE]);
+  it('piped, the labelled CSV parses back to the input exactly', async () => {
+    const result = await runGmmInProcess(['predict', model, FILE]);
     expect(result.status).toBe(0);
     const labelled = parse(result.stdout) as string[][];
     expect(labelled.map((row) => row.slice(0, 6))).toEqual(input);
     expectInert(result.stderr);
   });
 
-  it('score through --out keeps the values exactly', () => {
+  it('score through --out keeps the values exactly', async () => {
     const path = join(dir, 'scores.csv');
-    expect(runGmm(['score', model, FILE, '--out', path]).status).toBe(0);
+    expect((await runGmmInProcess(['score', model, FILE, '--out', path])).status).toBe(0);
     const scored = parse(readFileSync(path, 'utf8')) as string[][];
     expect(scored.map((row) => row.slice(0, 6))).toEqual(input);
   });
@@ -168,18 +197,21 @@ describe('predict and score: data verbatim to a pipe, visible on a terminal', ()
 });
 
 describe('error messages quote names and values with control characters escaped', () => {
-  it('a bad cell in a column named with ESC', () => {
+  it('a bad cell in a column named with ESC', async () => {
     expectFailure(
-      runGmm(['fit', '-', '--cols', '1,y', '-k', '1'], '\u001b[31mred,y\n1,2\n\u001b[2Jx,3\n4,5\n'),
+      await runGmmInProcess(
+        ['fit', '-', '--cols', '1,y', '-k', '1'],
+        '\u001b[31mred,y\n1,2\n\u001b[2Jx,3\n4,5\n',
+      ),
       1,
       'gmm fit: stdin: line 3, column "\\u001b[31mred" (1): "\\u001b[2Jx" is not a number\n' +
         'hint: choose numeric columns with --cols, or fix the value\n',
     );
   });
 
-  it('--cols that matches nothing lists every header, escaped', () => {
+  it('--cols that matches nothing lists every header, escaped', async () => {
     expectFailure(
-      runGmm(['fit', FILE, '--cols', '\u001b[2J']),
+      await runGmmInProcess(['fit', FILE, '--cols', '\u001b[2J']),
       2,
       'gmm fit: no column matches "\\u001b[2J"\n' +
         'hint: the columns are: 1 "<script>alert(1)</script>", 2 "say \\"hi\\" \\\\ back", 3 "two\\nlines", ' +
@@ -187,12 +219,12 @@ describe('error messages quote names and values with control characters escaped'
     );
   });
 
-  it('a file name holding ESC', () => {
+  it('a file name holding ESC', async () => {
     const path = join(dir, 'evil\u001b[31m.csv');
     writeFileSync(path, 'x,y\n1,2\n3,4,5\n');
     const shown = path.replace('\u001b', '\\x1b');
     expectFailure(
-      runGmm(['fit', path]),
+      await runGmmInProcess(['fit', path]),
       1,
       `gmm fit: ${shown}: line 3: has 3 fields, but the header has 2\n` +
         'hint: a field may hold an unquoted ",": quote it, or check the delimiter\n',

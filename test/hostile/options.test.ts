@@ -1,7 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { expectFailure, fitTwoClusters, HOSTILE, runGmm, scratchDirectory } from './hostile.js';
+import {
+  expectFailure,
+  fitTwoClusters,
+  HOSTILE,
+  runGmmInProcess,
+  scratchDirectory,
+} from './hostile.js';
 
 /** Wrong command lines: exit 2, one line naming the option, a hint, nothing on stdout. */
 
@@ -188,35 +194,35 @@ const USAGE_ERRORS: [string, string[], string][] = [
 ];
 
 describe('usage errors: exit 2, one line and a hint', () => {
-  it.each(USAGE_ERRORS)('%s', (_, args, stderr) => {
-    expectFailure(runGmm(args), 2, stderr);
+  it.each(USAGE_ERRORS)('%s', async (_, args, stderr) => {
+    expectFailure(await runGmmInProcess(args), 2, stderr);
   });
 });
 
 describe('a file given where the model goes', () => {
-  it('predict with a CSV as the model', () => {
+  it('predict with a CSV as the model', async () => {
     expectFailure(
-      runGmm(['predict', DATA, DATA]),
+      await runGmmInProcess(['predict', DATA, DATA]),
       1,
       `gmm predict: ${DATA}: is not a model file (a model is JSON, starting with "{")\n` +
         'hint: give the model.json that gmm fit --model wrote, before the data file\n',
     );
   });
 
-  it('sample with an empty model file', () => {
+  it('sample with an empty model file', async () => {
     expectFailure(
-      runGmm(['sample', `${HOSTILE}/empty.csv`, '-n', '2']),
+      await runGmmInProcess(['sample', `${HOSTILE}/empty.csv`, '-n', '2']),
       1,
       `gmm sample: ${HOSTILE}/empty.csv: is empty, not a model\n` +
         'hint: give the model.json that gmm fit --model wrote\n',
     );
   });
 
-  it('a model cut short', () => {
+  it('a model cut short', async () => {
     const path = join(scratchDirectory('cut'), 'model.json');
     writeFileSync(path, readFileSync(MODEL, 'utf8').slice(0, 300));
     expectFailure(
-      runGmm(['score', path, DATA]),
+      await runGmmInProcess(['score', path, DATA]),
       1,
       `gmm score: ${path}: is not valid JSON (it ends too soon)\n` +
         'hint: give the model.json that gmm fit --model wrote, complete\n',

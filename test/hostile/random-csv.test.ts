@@ -1,21 +1,25 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   expectNoCrash,
   fitTwoClusters,
-  runGmmBytes,
+  runGmmInProcess,
   scratchDirectory,
   type RunResult,
 } from './hostile.js';
 
 /**
- * Random CSV text through the real binary. Whatever the bytes, gmm ends with exit 0,
+ * Random CSV text through the built CLI. Whatever the bytes, gmm ends with exit 0,
  * 1 or 2 and no stack trace; a failure is lines of `gmm <command>: …` and `hint: …`
  * with nothing on stdout; a success writes no NaN or Infinity of its own.
  *
- * Each run spawns the binary (~0.2 s), so the runs are few and the seed fixed, for a
- * suite that is quick and repeatable; GMM_FC_SEED and GMM_FC_RUNS explore further.
+ * Each case is a file read by the CLI run in this process (runGmmInProcess: the same
+ * code as the binary without a node start-up per case). The runs are few and the seed
+ * fixed, for a suite that is quick and repeatable; GMM_FC_SEED and GMM_FC_RUNS explore
+ * further.
  */
 
 const SEED = Number(process.env.GMM_FC_SEED ?? 20_251_123);
@@ -236,17 +240,30 @@ const options = fc.record({
   output: fc.constantFrom('labels', 'model'),
 });
 
+/**
+ * The case's bytes as a file (the same reader as stdin's, without a process per case:
+ * the built CLI runs in this one).
+ */
+const caseDirectory = scratchDirectory('random-cases');
+let caseCount = 0;
+function inputFile(bytes: Uint8Array): string {
+  const path = join(caseDirectory, `case-${caseCount++}.csv`);
+  writeFileSync(path, bytes);
+  return path;
+}
+
 describe('random CSV text never crashes gmm', () => {
-  it('fit: exit 0, 1 or 2; clean failures; finite outputs', () => {
-    fc.assert(
-      fc.property(
+  it('fit: exit 0, 1 or 2; clean failures; finite outputs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         csvCase(fc.array(column, { minLength: 1, maxLength: 5 })),
         options,
-        (bytes, o) => {
-          const args = ['fit', '-', '-k', o.k, '--covariance', o.covariance, '--scale', o.scale];
+        async (bytes, o) => {
+          const args = ['fit', inputFile(bytes), '-k', o.k, '--covariance', o.covariance];
+          args.push('--scale', o.scale);
           args.push('--missing', o.missing, '--n-init', '2', '--threads', '1', '--format', 'csv');
           args.push(o.output === 'labels' ? '--labels' : '--model', '-');
-          const result = runGmmBytes(args, bytes);
+          const result = await runGmmInProcess(args);
           expectNoCrash(result);
           if (result.status !== 0) {
             expectCleanFailure(result, 'fit');
@@ -262,15 +279,21 @@ describe('random CSV text never crashes gmm', () => {
     );
   });
 
-  it('predict and score: exit 0, 1 or 2; clean failures; finite outputs', () => {
+  it('predict and score: exit 0, 1 or 2; clean failures; finite outputs', async () => {
     const model = fitTwoClusters(scratchDirectory('random'));
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         csvCase(modelColumns),
         fc.constantFrom('predict', 'score'),
         fc.constantFrom('error', 'drop'),
-        (bytes, command, missing) => {
-          const result = runGmmBytes([command, model, '-', '--missing', missing], bytes);
+        async (bytes, command, missing) => {
+          const result = await runGmmInProcess([
+            command,
+            model,
+            inputFile(bytes),
+            '--missing',
+            missing,
+          ]);
           expectNoCrash(result);
           if (result.status !== 0) {
             // Streamed, but these inputs fit in one batch: a failure leaves stdout empty.
