@@ -2,14 +2,33 @@ import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
 import { describeColumn, quoteValue } from '../io/quote-value.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
-import type { CsvReader } from '../io/csv-reader.js';
+import { openCsv, withCsvReader, type CsvReader } from '../io/csv-reader.js';
 import { cellOfLine, forEachRowBatch, type RowBatch } from '../io/csv-stream.js';
 import type { ModelDocument } from '../io/model-document.js';
 import { MAX_SCALED_MAGNITUDE, scaleInPlace } from '../io/scaling.js';
 import { listHeaders } from '../io/select-columns.js';
-import { openOutput, withSignalCleanup } from '../io/write-output.js';
+import { checkOutputPaths, openOutput, withSignalCleanup } from '../io/write-output.js';
 import { plural } from '../present/text.js';
 import { GmmError } from '../errors.js';
+
+/**
+ * Opens the rows a model command reads, once its output (`option`: target) is known
+ * not to be the input; refused, the file is closed here (reading it closes it otherwise).
+ */
+export async function openRowsFor(
+  file: string,
+  option: string,
+  target: string,
+): Promise<CsvReader> {
+  const stream = await openCsv(file);
+  try {
+    checkOutputPaths(new Map([[option, target]]), stream.path);
+  } catch (error) {
+    await stream.close();
+    throw error;
+  }
+  return stream;
+}
 
 /** The header index of each model column, matched by exact name. */
 export function modelColumnIndexes(
@@ -46,7 +65,8 @@ export interface ScoredBatch {
 /**
  * Streams the input through the model a batch at a time: the model's columns read
  * as numbers (missing policy as in fit), scaled with the stored scaler, and the
- * memberships computed. Memory stays at one batch. Returns the rows kept and dropped.
+ * memberships computed. Memory stays at one batch. Returns the rows kept and dropped;
+ * the input is closed when it returns or throws.
  */
 export async function scoreStream(
   stream: CsvReader,
@@ -55,16 +75,19 @@ export async function scoreStream(
   missing: MissingPolicy,
   onBatch: (scored: ScoredBatch) => Promise<void>,
 ): Promise<{ rows: number; dropped: number }> {
-  const indexes = modelColumnIndexes(document, stream.header, stream.source);
-  const d = indexes.length;
-  return forEachRowBatch(stream, indexes, missing, async (batch) => {
-    const data = {
-      values: scaleInPlace(batch.values, d, document.scaler),
-      nSamples: batch.nRows,
-      nFeatures: d,
-    };
-    checkScaledRows(data.values, batch, stream, indexes, document.scaler.method);
-    await onBatch({ lines: batch.lines, memberships: predictMemberships(data, parameters) });
+  // The input closes on every path, a model column it lacks included.
+  return withCsvReader(stream, async () => {
+    const indexes = modelColumnIndexes(document, stream.header, stream.source);
+    const d = indexes.length;
+    return forEachRowBatch(stream, indexes, missing, async (batch) => {
+      const data = {
+        values: scaleInPlace(batch.values, d, document.scaler),
+        nSamples: batch.nRows,
+        nFeatures: d,
+      };
+      checkScaledRows(data.values, batch, stream, indexes, document.scaler.method);
+      await onBatch({ lines: batch.lines, memberships: predictMemberships(data, parameters) });
+    });
   });
 }
 

@@ -1,11 +1,9 @@
 import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import type { PredictOptions } from './options.js';
-import { openCsv } from '../io/csv-reader.js';
 import { labelledCsvHeader, labelledCsvRows } from '../io/labelled-csv.js';
-import { checkOutputPaths } from '../io/write-output.js';
 import { plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
-import { droppedRowsNote, writeScoredStream } from './model-rows.js';
+import { droppedRowsNote, openRowsFor, writeScoredStream } from './model-rows.js';
 
 /**
  * gmm predict: the labelled CSV of gmm fit (input columns, segment, p_1..p_K,
@@ -19,13 +17,7 @@ export async function runPredict(
 ): Promise<void> {
   const { document, parameters } = await loadModel(modelPath);
   const target = options.labels ?? '-';
-  const stream = await openCsv(file);
-  try {
-    checkOutputPaths(new Map([['--labels', target]]), stream.path);
-  } catch (error) {
-    await stream.close(); // reading the rows closes it; refused before that, close it here
-    throw error;
-  }
+  const stream = await openRowsFor(file, '--labels', target);
   const K = parameters.nComponents;
   const { rows, dropped } = await writeScoredStream(
     stream,

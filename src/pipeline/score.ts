@@ -2,12 +2,10 @@ import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import type { ScoreOptions } from './options.js';
 import { interpolateQuantile } from '../engine/quantiles.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
-import { openCsv } from '../io/csv-reader.js';
 import { logScaleJacobian } from '../io/scaling.js';
-import { checkOutputPaths } from '../io/write-output.js';
 import { formatPercent, plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
-import { droppedRowsNote, writeScoredStream } from './model-rows.js';
+import { droppedRowsNote, openRowsFor, writeScoredStream } from './model-rows.js';
 import { GmmError } from '../errors.js';
 
 /**
@@ -50,13 +48,7 @@ export async function runScore(
   }
   const jacobian = logScaleJacobian(document.scaler);
   const target = options.out ?? '-';
-  const stream = await openCsv(file);
-  try {
-    checkOutputPaths(new Map([['--out', target]]), stream.path);
-  } catch (error) {
-    await stream.close(); // reading the rows closes it; refused before that, close it here
-    throw error;
-  }
+  const stream = await openRowsFor(file, '--out', target);
   const { delimiter } = stream;
   const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
   let flagged = 0;

@@ -4,7 +4,7 @@
  * field names only (k, value, structure); names appear as titles and values.
  */
 
-import { chartTitle } from './text.js';
+import { chartHeading, nominalColor, quantitative } from './encodings.js';
 
 export interface CriterionPoint {
   readonly k: number;
@@ -31,25 +31,11 @@ export function criterionPlotSpec(input: CriterionPlotInput): Record<string, unk
     axis: { tickMinStep: 1, format: 'd' },
     scale: { zero: false },
   };
-  const y = {
-    field: 'value',
-    type: 'quantitative',
-    title: chartTitle(input.yTitle),
-    scale: { zero: false },
-  };
-  const color = {
-    field: 'structure',
-    type: 'nominal',
-    title: 'covariance',
-    scale: { domain: input.structures, scheme: 'tableau10' },
-  };
+  const y = quantitative('value', input.yTitle);
+  const color = nominalColor('structure', 'covariance', input.structures, 'tableau10');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: chartTitle(input.title),
-      subtitle: chartTitle(input.subtitle),
-      anchor: 'start',
-    },
+    title: chartHeading(input.title, input.subtitle),
     width: 560,
     height: 380,
     background: 'white',

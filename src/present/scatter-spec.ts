@@ -5,7 +5,7 @@
  * titles and data values, where no character of theirs can break a field or expression.
  */
 
-import { chartTitle } from './text.js';
+import { chartHeading, nominalColor, quantitative } from './encodings.js';
 
 export interface ScatterPoint {
   readonly x: number;
@@ -37,32 +37,15 @@ const HEIGHT = 460;
 
 export function scatterSpec(input: ScatterInput): Record<string, unknown> {
   const palette = input.segmentNames.length <= 10 ? 'tableau10' : 'category20';
-  const x = {
-    field: 'x',
-    type: 'quantitative',
-    title: chartTitle(input.xTitle),
-    scale: { zero: false },
-  };
-  const y = {
-    field: 'y',
-    type: 'quantitative',
-    title: chartTitle(input.yTitle),
-    scale: { zero: false },
-  };
+  const x = quantitative('x', input.xTitle);
+  const y = quantitative('y', input.yTitle);
   const color = {
-    field: 'segment',
-    type: 'nominal',
-    title: 'segment',
-    scale: { domain: input.segmentNames, scheme: palette },
+    ...nominalColor('segment', 'segment', input.segmentNames, palette),
     legend: { labelLimit: 360, symbolType: 'circle' },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: chartTitle(input.title),
-      subtitle: chartTitle(input.subtitle),
-      anchor: 'start',
-    },
+    title: chartHeading(input.title, input.subtitle),
     width: WIDTH,
     height: HEIGHT,
     background: 'white',

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -228,13 +228,19 @@ describe('duplicate header names: the selection says which', () => {
     expect(result.stdout.split('\n')[0]).toBe('segment,label,count,share,mean x,mean y,certainty');
   });
 
-  it('predict names both columns', async () => {
-    expectFailure(
-      await runGmmInProcess(['predict', MODEL, `${HOSTILE}/duplicate-header.csv`]),
-      1,
-      `gmm predict: ${HOSTILE}/duplicate-header.csv: column name "x" appears 2 times (columns 1, 2)\n` +
-        'hint: give each column a unique name\n',
-    );
+  it('predict names both columns, and closes the input it refused', async () => {
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    for (const command of ['predict', 'score']) {
+      expectFailure(
+        await runGmmInProcess([command, MODEL, `${HOSTILE}/duplicate-header.csv`]),
+        1,
+        `gmm ${command}: ${HOSTILE}/duplicate-header.csv: column name "x" appears 2 times (columns 1, 2)\n` +
+          'hint: give each column a unique name\n',
+      );
+    }
+    // The file was open when its header was checked against the model's columns.
+    expect(openFds()).toBe(before);
   });
 });
 
