@@ -10,7 +10,11 @@ import { isGmmError } from '../errors.js';
  * option table entry becomes one commander Option under its key. `state.command` is
  * set to the subcommand run, for the error prefix.
  */
-export function buildProgram(io: CommandIo, state: { command: string }): Command {
+export function buildProgram(
+  io: CommandIo,
+  state: { command: string },
+  commands: readonly AnyCommandSpec[] = COMMANDS,
+): Command {
   const output = {
     writeOut: (text: string) => io.stdout.write(text),
     writeErr: (text: string) => io.stderr.write(text),
@@ -24,7 +28,7 @@ export function buildProgram(io: CommandIo, state: { command: string }): Command
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput(output);
-  for (const spec of COMMANDS) {
+  for (const spec of commands) {
     const command = program
       .command(spec.name)
       .description(spec.summary)
