@@ -140,7 +140,11 @@ export const FIT_OUTPUT_OPTIONS: OptionTable<FitOutputOptions> = {
   model: { flags: '--model <file>', help: 'model JSON (- = stdout)' },
   plotCols: {
     flags: '--plot-cols <list>',
-    help: 'the two modelled columns of the scatter (default: the first two)',
+    help: 'the two modelled columns of the scatter (default: every pair, as a scatter matrix)',
+  },
+  report: {
+    flags: '--report <file>',
+    help: 'one self-contained HTML report (opens offline): summary, scatter matrix, profiles, certainty',
   },
   format: {
     flags: '--format <format>',

@@ -14,14 +14,20 @@ import {
   type OutputSink,
 } from '../io/write-output.js';
 import { preloadRenderer, renderSvg } from '../present/render-svg.js';
+import { renderReportHtml } from '../present/report/report-html.js';
+import { readReportScripts } from '../present/report/report-scripts.js';
+import { scatterMatrixSpec } from '../present/report/scatter-matrix-spec.js';
 import { scatterSpec } from '../present/scatter-spec.js';
 import { renderSummary } from '../present/summary.js';
-import type { FitOutputOptions, TerminalOptions } from './options.js';
+import { commandLine } from './command-line.js';
+import type { FitOutputOptions, ModelOptions } from './options.js';
 import { failedFitHint } from './choose-model.js';
 import { fitSummary } from './fit-summary.js';
 import type { FittedModel } from './fitted-model.js';
 import { modelDocumentOf } from './model-document-of.js';
+import { reportInputOf } from './report-input-of.js';
 import { resolvePlotColumns, scatterInput } from './scatter-input.js';
+import { scatterMatrixInput } from './scatter-matrix-input.js';
 import { GmmError } from '../errors.js';
 
 /** Where each output of a fit goes: a path, "-" for stdout, or undefined for none. */
@@ -29,6 +35,7 @@ export interface FitOutputPaths {
   readonly labels: string | undefined;
   readonly model: string | undefined;
   readonly scatter: string | undefined;
+  readonly report: string | undefined;
 }
 
 /** A file computed by the command itself (select-k's criterion plot), written with the others. */
@@ -79,7 +86,7 @@ export function checkOutputs(
 export async function writeFitOutputs(
   command: string,
   fitted: FittedModel,
-  options: FitOutputOptions & TerminalOptions,
+  options: FitOutputOptions & ModelOptions & { readonly covariance: string | readonly string[] },
   paths: FitOutputPaths,
   extras: readonly ExtraOutput[],
   io: CommandIo,
@@ -111,10 +118,21 @@ export async function writeFitOutputs(
     const plotColumns = resolvePlotColumns(fitted.prepared, options.plotCols);
     if (plotColumns === undefined) {
       writeNote(io, command, 'warning', 'no scatter written: it needs two modelled columns');
+    } else if (options.plotCols === undefined && fitted.prepared.columns.length > 2) {
+      // More than two modelled columns: every pair (or the most separating), as a matrix.
+      const spec = scatterMatrixSpec(scatterMatrixInput(fitted, false), false);
+      contents.push({ path: paths.scatter, content: await renderSvg(spec) });
     } else {
       const spec = scatterSpec(scatterInput(fitted, plotColumns));
       contents.push({ path: paths.scatter, content: await renderSvg(spec) });
     }
+  }
+  if (paths.report !== undefined) {
+    const input = reportInputOf(fitted, options, commandLine());
+    contents.push({
+      path: paths.report,
+      content: renderReportHtml(input, await readReportScripts()),
+    });
   }
   contents.push(...extras);
 

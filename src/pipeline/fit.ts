@@ -11,11 +11,12 @@ export async function runFit(file: string, options: FitOptions, io: CommandIo): 
     labels: options.labels ?? inOutDir(options.outDir, 'segments.csv'),
     model: options.model ?? inOutDir(options.outDir, 'model.json'),
     scatter: options.plot ?? inOutDir(options.outDir, 'plot.svg'),
+    report: options.report ?? inOutDir(options.outDir, 'report.html'),
   };
   checkOutputs(
     file,
     options.outDir,
-    { labels: paths.labels, model: paths.model, plot: paths.scatter },
+    { labels: paths.labels, model: paths.model, plot: paths.scatter, report: paths.report },
     [paths.scatter],
   );
   const prepared = await prepareData(file, options, 'fit', io, {

@@ -41,6 +41,8 @@ export interface FitOutputOptions {
   readonly labels: string | undefined;
   readonly model: string | undefined;
   readonly plotCols: string | undefined;
+  /** The HTML report (select-k: of the best cell, so it implies --fit). */
+  readonly report: string | undefined;
   readonly format: SummaryFormat;
 }
 

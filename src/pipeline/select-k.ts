@@ -25,12 +25,17 @@ export async function runSelectK(
   options: SelectKOptions,
   io: CommandIo,
 ): Promise<void> {
-  // --labels and --model are outputs of the chosen fit, so they ask for it.
-  const fit = options.fit || options.labels !== undefined || options.model !== undefined;
+  // --labels, --model and --report are outputs of the chosen fit, so they ask for it.
+  const fit =
+    options.fit ||
+    options.labels !== undefined ||
+    options.model !== undefined ||
+    options.report !== undefined;
   const fitPaths: FitOutputPaths = {
     labels: options.labels ?? (fit ? inOutDir(options.outDir, 'segments.csv') : undefined),
     model: options.model ?? (fit ? inOutDir(options.outDir, 'model.json') : undefined),
     scatter: fit ? inOutDir(options.outDir, 'plot.svg') : undefined,
+    report: options.report ?? (fit ? inOutDir(options.outDir, 'report.html') : undefined),
   };
   const plotPath = options.plot ?? inOutDir(options.outDir, `${options.criterion}.svg`);
   checkOutputs(file, options.outDir, { ...fitPaths, plot: plotPath }, [plotPath, fitPaths.scatter]);

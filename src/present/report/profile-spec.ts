@@ -5,8 +5,8 @@
  * all rows. Internal field names only (s, m, o, c, x0, x1, v); names are titles and values.
  */
 
-import { formatValue } from '../text.js';
-import { chartTitle } from '../text.js';
+import { chartTitle, formatValue } from '../text.js';
+import { segmentColors } from './palette.js';
 import type { CategoryProfile, NumericProfile } from './report-input.js';
 
 type Spec = Record<string, unknown>;
@@ -18,15 +18,16 @@ function segmentColor(segmentNames: readonly string[]): Spec {
   return {
     field: 's',
     type: 'nominal',
-    scale: {
-      domain: segmentNames,
-      scheme: segmentNames.length <= 10 ? 'tableau10' : 'category20',
-    },
+    scale: { domain: segmentNames, range: segmentColors(segmentNames.length) },
     legend: null,
   };
 }
 
-function meanPanel(profile: NumericProfile, segmentNames: readonly string[], labels: boolean): Spec {
+function meanPanel(
+  profile: NumericProfile,
+  segmentNames: readonly string[],
+  labels: boolean,
+): Spec {
   const values = segmentNames.map((s, k) => ({
     s,
     m: Number.isFinite(profile.means[k]) ? profile.means[k] : null,

@@ -13,6 +13,8 @@ export type ProfileValue = number | string | null;
 export interface ScatterMatrixInput {
   readonly title: string;
   readonly subtitle: string;
+  /** "Every 100th of the 1000000 rows is shown.", or "" when every row is. */
+  readonly thinning: string;
   /** Names of the modelled columns (d). */
   readonly columns: readonly string[];
   /** The pairs shown, as 0-based column indexes [x, y]. */
@@ -35,7 +37,10 @@ export interface ScatterMatrixInput {
       /** m: the largest of them. */
       readonly certainty: Float64Array;
       /** The --profile columns' values on these rows. */
-      readonly profiles: readonly { readonly name: string; readonly values: readonly ProfileValue[] }[];
+      readonly profiles: readonly {
+        readonly name: string;
+        readonly values: readonly ProfileValue[];
+      }[];
     };
   };
   /** K×d row-major. */

@@ -10,6 +10,7 @@
  */
 
 import { chartTitle } from '../text.js';
+import { segmentColors } from './palette.js';
 import type { ScatterMatrixInput } from './report-input.js';
 
 type Spec = Record<string, unknown>;
@@ -17,7 +18,7 @@ type Spec = Record<string, unknown>;
 /** Pairs per row when only chosen pairs are shown. */
 const GRID_COLUMNS = 3;
 /** Widest a row of panels gets, in pixels: fits a laptop screen beside nothing. */
-const ROW_WIDTH = 1040;
+const ROW_WIDTH = 1120;
 
 /** Titles made unique (a tooltip is an object keyed by title) and safe for vega. */
 function uniqueTitles(titles: readonly string[]): string[] {
@@ -124,10 +125,7 @@ function panel(
     field: 's',
     type: 'nominal',
     title: 'segment',
-    scale: {
-      domain: input.segmentNames,
-      scheme: input.segmentNames.length <= 10 ? 'tableau10' : 'category20',
-    },
+    scale: { domain: input.segmentNames, range: segmentColors(input.segmentNames.length) },
     legend: { labelLimit: 360, symbolType: 'circle', orient: 'top', columns: 3 },
   };
   const highlighted = (on: number, off: number) =>
@@ -179,7 +177,7 @@ function panel(
     encoding: {
       x: x(`c${a}`),
       y: y(`c${b}`),
-      color: { ...color, legend: null },
+      color,
       size: { value: Math.round(pointSize * 7) },
       ...(interactive
         ? {
@@ -209,12 +207,11 @@ function rows(input: ScatterMatrixInput, interactive: boolean): Spec[] {
     return spec;
   };
   if (input.pairs.length === 1) {
-    return [{ hconcat: [make(0, { size: 440, xTitle: true, yTitle: true })] }];
+    return [{ hconcat: [make(0, { size: 520, xTitle: true, yTitle: true })] }];
   }
   if (input.allPairs) {
     const size = Math.max(150, Math.min(300, Math.floor(ROW_WIDTH / (d - 1)) - 40));
-    const find = (a: number, b: number) =>
-      input.pairs.findIndex(([x, y]) => x === a && y === b);
+    const find = (a: number, b: number) => input.pairs.findIndex(([x, y]) => x === a && y === b);
     return Array.from({ length: d - 1 }, (_, r) => {
       const yColumn = r + 1;
       return {
