@@ -149,7 +149,13 @@ describe('gmm select-k on the Mall data (income, score)', () => {
       dir,
     ]);
     expect(result.status).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['bic.svg', 'model.json', 'plot.svg', 'segments.csv']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'bic.svg',
+      'model.json',
+      'plot.svg',
+      'report.html',
+      'segments.csv',
+    ]);
     const bic = readFileSync(join(dir, 'bic.svg'), 'utf8');
     expect(bic.startsWith('<svg')).toBe(true);
     expect(bic).toContain('BIC (lower is better)');

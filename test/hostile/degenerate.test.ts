@@ -146,7 +146,12 @@ describe('huge magnitudes', () => {
     ]);
     expectNoCrash(result);
     expect(result.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['model.json', 'plot.svg', 'segments.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'model.json',
+      'plot.svg',
+      'report.html',
+      'segments.csv',
+    ]);
     for (const [path, value] of numbersIn(JSON.parse(result.stdout))) {
       if (!path.endsWith('.certainty'))
         expect([path, Number.isFinite(value)]).toEqual([path, true]);
