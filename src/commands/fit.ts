@@ -25,12 +25,16 @@ export const FIT_COMMAND = defineCommand<FitOptions>({
       parse: parseCovariance,
     },
     ...FIT_OUTPUT_OPTIONS,
-    plot: { flags: '--plot <file>', help: 'SVG scatter with 1σ/2σ ellipses (- = stdout)' },
+    plot: {
+      flags: '--plot <file>',
+      help: 'SVG scatter with 1σ/2σ ellipses, a scatter matrix beyond two columns (- = stdout)',
+    },
   },
   examples: `
 Examples (the Mall Customers data ships in fixtures/):
   $ gmm fit fixtures/mall_customers.csv --cols income,score -k 5
   $ gmm fit fixtures/mall_customers.csv --cols income,score --profile gender,age --out-dir out
+  $ gmm fit fixtures/mall_customers.csv --cols age,income,score -k 4 --report report.html
   $ gmm fit fixtures/mall_customers.csv --cols income,score -k 2..8 --covariance diag
   $ cat fixtures/mall_customers.csv | gmm fit - --cols income,score -k 5 --labels - > labelled.csv
 ${COLUMNS_NOTE}`,

@@ -140,9 +140,17 @@ describe('hostile names in the report', () => {
       '4,5',
       '--report',
       file,
+      '--plot',
+      join(dir, 'hostile.svg'),
       '-q',
     ]);
     expect(result.stderr).toBe('');
+    // the scatter matrix SVG too: headers __proto__ and constructor once broke --plot
+    const svg = readFileSync(join(dir, 'hostile.svg'), 'utf8');
+    expect((svg.match(/class="mark-symbol role-mark/g) ?? []).length).toBe(6);
+    expect(svg).toMatch(/>__proto__ ?<\/text>/);
+    expect(svg).toMatch(/>constructor ?<\/text>/);
+    expect(svg.includes('<script')).toBe(false);
     const html = withoutScripts(readFileSync(file, 'utf8'));
     // the four scripts of the report and the JSON block, nothing else
     expect(html.match(/<script/g)).toHaveLength(5);

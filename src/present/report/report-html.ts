@@ -93,7 +93,7 @@ td.text, th { white-space: normal; }
 td.label { min-width: 190px; }
 th { background: #f7f9fc; font-weight: 600; }
 th.text, td.text { text-align: left; }
-tr.chosen td { font-weight: 700; background: #eef5ea; }
+td.chosen { font-weight: 700; background: #e6f2e1; }
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
   margin-right: 6px; vertical-align: -1px; }
 .chart { margin: 6px 0 4px; min-height: 40px; }
@@ -285,10 +285,9 @@ function sweepSection(input: ReportInput): string {
         if (found === undefined) return cell('');
         if (found.value === null) return cell('failed');
         const mark = found.chosen ? ' ★' : found.stoppedEarly ? ' †' : '';
-        return cell(`${formatCriterion(found.value)}${mark}`);
+        return cell(`${formatCriterion(found.value)}${mark}`, found.chosen ? 'chosen' : '');
       });
-      const chosen = sweep.cells.some((c) => c.nComponents === k && c.chosen);
-      return `<tr${chosen ? ' class="chosen"' : ''}>${cell(String(k))}${cells.join('')}</tr>`;
+      return `<tr>${cell(String(k))}${cells.join('')}</tr>`;
     })
     .join('\n');
   const stopped = sweep.cells.some((c) => c.stoppedEarly)

@@ -111,14 +111,14 @@ function panel(
     field,
     type: 'quantitative',
     title: axisTitle(a, layout.xTitle),
-    scale: { zero: false, nice: false },
+    scale: { zero: false, nice: false, padding: 8 },
     axis: { labelFontSize: 10, tickCount: 5, labelOverlap: true },
   });
   const y = (field: string) => ({
     field,
     type: 'quantitative',
     title: axisTitle(b, layout.yTitle),
-    scale: { zero: false, nice: false },
+    scale: { zero: false, nice: false, padding: 8 },
     axis: { labelFontSize: 10, tickCount: 5, labelOverlap: true },
   });
   const color = {
