@@ -27,7 +27,7 @@ export async function runCli(
   state: { command: string } = { command: '' },
 ): Promise<number> {
   const verbose = argv.includes('--verbose');
-  const program = buildProgram(io, state);
+  const program = buildProgram({ ...io, argv }, state);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;

@@ -8,7 +8,7 @@ export function shellQuote(argument: string): string {
   return PLAIN.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `gmm fit data.csv -k 3 …` from the process's arguments. */
-export function commandLine(argv: readonly string[] = process.argv.slice(2)): string {
+/** `gmm fit data.csv -k 3 …` from the arguments after `gmm`. */
+export function commandLine(argv: readonly string[]): string {
   return ['gmm', ...argv.map(shellQuote)].join(' ');
 }

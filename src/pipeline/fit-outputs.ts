@@ -128,7 +128,7 @@ export async function writeFitOutputs(
     }
   }
   if (paths.report !== undefined) {
-    const input = reportInputOf(fitted, options, commandLine());
+    const input = reportInputOf(fitted, options, commandLine(io.argv ?? []));
     contents.push({
       path: paths.report,
       content: renderReportHtml(input, await readReportScripts()),

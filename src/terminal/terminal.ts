@@ -8,6 +8,8 @@ export interface CommandIo {
   readonly env: NodeJS.ProcessEnv;
   /** Standard input is a terminal: nothing is piped in. */
   readonly stdinIsTTY: boolean;
+  /** The arguments gmm was run with (after `gmm`), for outputs that record their command line. */
+  readonly argv?: readonly string[];
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

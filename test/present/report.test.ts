@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { commandLine } from '../../src/pipeline/command-line.js';
 import { categoryProfile } from '../../src/pipeline/report-input-of.js';
 import { inputRowNumbers } from '../../src/pipeline/scatter-matrix-input.js';
 import { escapeHtml, scriptJson } from '../../src/present/report/html-text.js';
@@ -130,5 +132,28 @@ describe('inputRowNumbers', () => {
     // kept rows are input rows 1, 4, 5, 7
     expect(inputRowNumbers(dropped, 7, [3, 0, 2])).toEqual([7, 1, 5]);
     expect(inputRowNumbers(undefined, 7, [3, 0])).toEqual([4, 1]);
+  });
+});
+
+describe('commandLine', () => {
+  it('quotes arguments so that bash reads back the same ones', () => {
+    const argv = [
+      'fit',
+      "it's here.csv",
+      '-k',
+      '2..5',
+      '--cols',
+      'a,b',
+      '$HOME',
+      'x"y',
+      'a\\b',
+      '',
+    ];
+    const line = commandLine(argv);
+    expect(line.startsWith('gmm fit ')).toBe(true);
+    const echoed = spawnSync('bash', ['-c', `printf '%s\\0' ${line.slice('gmm '.length)}`], {
+      encoding: 'utf8',
+    });
+    expect(echoed.stdout.split('\0').slice(0, -1)).toEqual(argv);
   });
 });
