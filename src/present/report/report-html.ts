@@ -103,6 +103,7 @@ dd { margin: 0; overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
 code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   background: #f1f3f7; padding: 2px 5px; border-radius: 4px; overflow-wrap: anywhere; }
 #vg-tooltip-element { font-size: 13px; }
+#vg-tooltip-element table tr td.key { max-width: 280px; }
 `;
 
 /** Text from the data or the fit, escaped for HTML with control characters made visible. */

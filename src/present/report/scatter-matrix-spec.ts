@@ -210,7 +210,7 @@ function rows(input: ScatterMatrixInput, interactive: boolean): Spec[] {
     return [{ hconcat: [make(0, { size: 520, xTitle: true, yTitle: true })] }];
   }
   if (input.allPairs) {
-    const size = Math.max(150, Math.min(300, Math.floor(ROW_WIDTH / (d - 1)) - 40));
+    const size = Math.max(150, Math.min(340, Math.floor(ROW_WIDTH / (d - 1)) - 40));
     const find = (a: number, b: number) => input.pairs.findIndex(([x, y]) => x === a && y === b);
     return Array.from({ length: d - 1 }, (_, r) => {
       const yColumn = r + 1;
