@@ -166,6 +166,26 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     expect(text).toContain('certainty');
   });
 
+  it('a click on a legend entry highlights that segment in every panel', async () => {
+    const { page } = opened.get('hostile')!;
+    const opacities = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('#chart-scatter .mark-symbol path')].map((p) =>
+          p.getAttribute('opacity'),
+        ),
+      );
+    const before = await opacities();
+    await page.locator('#chart-scatter .role-legend-symbol path').first().click();
+    await expect
+      .poll(async () => (await opacities()).filter((o) => o === '0.06').length)
+      .toBeGreaterThan(0);
+    const after = await opacities();
+    // 3 panels of 60 points (and 2 means each): segment 2's 30 points fade in each panel
+    expect(before.filter((o) => o === '0.06')).toHaveLength(0);
+    expect(after.filter((o) => o === '0.06')).toHaveLength(90);
+    await page.dblclick('#chart-scatter svg', { position: { x: 5, y: 5 } });
+  });
+
   it('names from the data stay text: no script of theirs runs, no markup of theirs appears', async () => {
     const { page, consoleErrors } = opened.get('hostile')!;
     const state = await page.evaluate(() => ({

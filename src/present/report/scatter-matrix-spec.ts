@@ -178,6 +178,7 @@ function panel(
       x: x(`c${a}`),
       y: y(`c${b}`),
       color,
+      opacity: highlighted(1, 0.2),
       size: { value: Math.round(pointSize * 7) },
       ...(interactive
         ? {
