@@ -9,6 +9,7 @@
  * data values, where none of their characters can break a field or an expression.
  */
 
+import { chartHeading } from '../encodings.js';
 import { chartTitle } from '../text.js';
 import { segmentColors } from './palette.js';
 import type { ScatterMatrixInput } from './report-input.js';
@@ -238,15 +239,7 @@ function rows(input: ScatterMatrixInput, interactive: boolean): Spec[] {
 export function scatterMatrixSpec(input: ScatterMatrixInput, interactive: boolean): Spec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(interactive
-      ? {}
-      : {
-          title: {
-            text: chartTitle(input.title),
-            subtitle: chartTitle(input.subtitle),
-            anchor: 'start',
-          },
-        }),
+    ...(interactive ? {} : { title: chartHeading(input.title, input.subtitle) }),
     background: 'white',
     config: {
       aria: false,
