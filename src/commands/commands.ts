@@ -4,6 +4,7 @@ import { PREDICT_COMMAND } from './predict.js';
 import { SAMPLE_COMMAND } from './sample.js';
 import { SCORE_COMMAND } from './score.js';
 import { SELECT_K_COMMAND } from './select-k.js';
+import { SQL_COMMAND } from './sql.js';
 
 /** gmm's commands, in the order --help lists them. */
 export const COMMANDS: readonly AnyCommandSpec[] = [
@@ -12,6 +13,7 @@ export const COMMANDS: readonly AnyCommandSpec[] = [
   PREDICT_COMMAND,
   SCORE_COMMAND,
   SAMPLE_COMMAND,
+  SQL_COMMAND,
 ];
 
 export const PROGRAM_SUMMARY = 'Segment the rows of a table with Gaussian mixture models.';

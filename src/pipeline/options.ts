@@ -6,6 +6,7 @@ import type { SweepSettings } from '../engine/search-sample.js';
 import type { CovarianceType, Criterion } from '../engine/types.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import type { ScaleMethod } from '../io/scaling.js';
+import type { SqlDialect } from '../present/sql/dialect.js';
 import type { SummaryFormat } from '../present/summary-formats.js';
 
 /** -k: one K, or the list of K a sweep tries. */
@@ -73,5 +74,16 @@ export interface ScoreOptions extends TerminalOptions, MissingOptions {
 export interface SampleOptions extends TerminalOptions {
   readonly n: number;
   readonly seed: number;
+  readonly out: string | undefined;
+}
+
+export interface SqlOptions extends TerminalOptions {
+  /** The table (or a.b.c qualified name) the query reads. */
+  readonly table: string;
+  readonly dialect: SqlDialect;
+  /** The EM-step aggregate query instead of the scoring query. */
+  readonly emStep: boolean;
+  readonly anomalyRate: number | undefined;
+  readonly threshold: number | undefined;
   readonly out: string | undefined;
 }

@@ -1,12 +1,11 @@
 import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import type { ScoreOptions } from './options.js';
-import { interpolateQuantile } from '../engine/quantiles.js';
 import { formatCsvRow, formatMeasurement } from '../io/csv-format.js';
 import { logScaleJacobian } from '../io/scaling.js';
 import { formatPercent, plural } from '../present/text.js';
+import { anomalyThreshold, checkAnomalyOptions } from './anomaly-threshold.js';
 import { loadModel } from './load-model.js';
 import { droppedRowsNote, openRowsFor, writeScoredStream } from './model-rows.js';
-import { GmmError } from '../errors.js';
 
 /**
  * gmm score: each row's log density under the model (natural log, original units:
@@ -19,33 +18,9 @@ export async function runScore(
   options: ScoreOptions,
   io: CommandIo,
 ): Promise<void> {
-  if (options.anomalyRate !== undefined && options.threshold !== undefined) {
-    throw new GmmError('usage', 'give --anomaly-rate or --threshold, not both');
-  }
-  if (options.anomalyRate !== undefined && !(options.anomalyRate > 0 && options.anomalyRate < 1)) {
-    throw new GmmError(
-      'usage',
-      `--anomaly-rate ${options.anomalyRate} must be between 0 and 1`,
-      'e.g. --anomaly-rate 0.01 for the rarest 1%',
-    );
-  }
+  checkAnomalyOptions(options);
   const { document, parameters } = await loadModel(modelPath);
-  let threshold = options.threshold;
-  if (options.anomalyRate !== undefined) {
-    const density = document.density;
-    if (density === undefined) {
-      throw new GmmError(
-        'usage',
-        `${modelPath} has no training density quantiles`,
-        'refit it with this gmm, or use --threshold',
-      );
-    }
-    threshold = interpolateQuantile(
-      density.levels,
-      density.logDensityQuantiles,
-      options.anomalyRate,
-    );
-  }
+  const threshold = anomalyThreshold(document, options, modelPath);
   const jacobian = logScaleJacobian(document.scaler);
   const target = options.out ?? '-';
   const stream = await openRowsFor(file, '--out', target);
