@@ -54,5 +54,5 @@ export function emStepQuery(mixture: SqlMixture, table: string, dialect: SqlDial
   const comment =
     `-- gmm sql --em-step (${dialect}): one EM iteration's sums for a ${K}-component mixture over ${d} columns,\n` +
     `-- in the model's scaled units; one row: rows, log_likelihood, n_k, sum_k_j, scatter_k_a_b (docs/scale.md).\n`;
-  return `${comment}${withSteps(steps, select(items, 'gmm_memberships', false))};\n`;
+  return `${comment}${withSteps(steps, select(items, 'gmm_memberships', false), dialect)};\n`;
 }

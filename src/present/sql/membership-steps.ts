@@ -21,6 +21,7 @@ import {
   quoteIdentifier,
   quoteTableName,
   rowCarry,
+  stepKeyword,
   type SqlDialect,
 } from './dialect.js';
 
@@ -165,7 +166,8 @@ export function select(items: readonly string[], source: string, star = true): s
 }
 
 /** WITH step AS (…), … followed by the final select. */
-export function withSteps(steps: readonly SqlStep[], final: string): string {
-  const ctes = steps.map(({ name, body }) => `${name} AS (\n  ${body}\n)`).join(',\n');
+export function withSteps(steps: readonly SqlStep[], final: string, dialect: SqlDialect): string {
+  const as = stepKeyword(dialect);
+  const ctes = steps.map(({ name, body }) => `${name} ${as} (\n  ${body}\n)`).join(',\n');
   return `WITH\n${ctes}\n${final}`;
 }

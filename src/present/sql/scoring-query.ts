@@ -67,7 +67,7 @@ export function scoringQuery(mixture: SqlMixture, options: ScoringQueryOptions):
       ? // SQLite: the row joined back by its rowid, in the table's order.
         `${select(outputs, `${quoteTableName(table, dialect)} AS t JOIN gmm_classes ON gmm_classes.gmm_rowid = t.rowid`, false)}\n  ORDER BY t.rowid`
       : select(outputs, 'gmm_classes', false);
-  return `${header(mixture, options)}${withSteps(steps, final)};\n`;
+  return `${header(mixture, options)}${withSteps(steps, final, dialect)};\n`;
 }
 
 /** Comment lines saying what the query is; nothing from the data goes in them. */
