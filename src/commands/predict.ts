@@ -3,6 +3,7 @@ import { defineCommand } from './command-spec.js';
 import {
   INPUT_ARGUMENT,
   inputFile,
+  INPUT_OPTIONS,
   MISSING_OPTIONS,
   MODEL_ARGUMENT,
   MODEL_COMMAND_EXAMPLES,
@@ -16,6 +17,7 @@ export const PREDICT_COMMAND = defineCommand<PredictOptions>({
   options: {
     labels: { flags: '--labels <file>', help: 'write the labelled CSV here instead of stdout' },
     ...MISSING_OPTIONS,
+    ...INPUT_OPTIONS,
     ...TERMINAL_OPTIONS,
   },
   examples: MODEL_COMMAND_EXAMPLES,

@@ -4,6 +4,7 @@ import { parseFiniteNumber, parsePositiveNumber } from './option-parsers.js';
 import {
   INPUT_ARGUMENT,
   inputFile,
+  INPUT_OPTIONS,
   MISSING_OPTIONS,
   MODEL_ARGUMENT,
   MODEL_COMMAND_EXAMPLES,
@@ -28,6 +29,7 @@ export const SCORE_COMMAND = defineCommand<ScoreOptions>({
       parse: parseFiniteNumber,
     },
     ...MISSING_OPTIONS,
+    ...INPUT_OPTIONS,
     ...TERMINAL_OPTIONS,
   },
   examples: MODEL_COMMAND_EXAMPLES,

@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { INIT_METHODS } from '../engine/types.js';
+import { DECIMAL_MARKS } from '../io/parse-number.js';
 import { SCALE_METHODS } from '../io/scaling.js';
+import { INPUT_ENCODINGS } from '../io/transcode.js';
 import { SUMMARY_FORMATS } from '../present/summary-formats.js';
 import type {
   FitOutputOptions,
+  InputOptions,
   MissingOptions,
   ModelOptions,
   TerminalOptions,
@@ -47,6 +50,21 @@ export const TERMINAL_OPTIONS: OptionTable<TerminalOptions> = {
     flags: '--verbose',
     help: 'show the stack trace of an unexpected error',
     default: false,
+  },
+};
+
+export const INPUT_OPTIONS: OptionTable<InputOptions> = {
+  decimal: {
+    flags: '--decimal <mark>',
+    help: 'the decimal mark of the numbers: . or , (a European export: 15,5 with ; between fields)',
+    default: '.',
+    parse: choiceParser(DECIMAL_MARKS),
+  },
+  encoding: {
+    flags: '--encoding <name>',
+    help: `the input's text encoding: ${INPUT_ENCODINGS.join(', ')} (outputs are UTF-8)`,
+    default: 'utf-8',
+    parse: choiceParser(INPUT_ENCODINGS),
   },
 };
 
@@ -105,6 +123,7 @@ export const MODEL_OPTIONS: Omit<OptionTable<ModelOptions>, 'components'> = {
   },
   seed: { flags: '--seed <n>', help: SEED_HELP, default: DEFAULTS.seed, parse: parseSeed },
   ...MISSING_OPTIONS,
+  ...INPUT_OPTIONS,
   profile: {
     flags: '--profile <list>',
     help: 'columns described per segment, not modelled (e.g. gender,age)',

@@ -17,6 +17,8 @@ import {
 } from './csv-scan.js';
 import { CR, LF, QUOTE } from './ascii.js';
 import { describeFsError } from './file-system.js';
+import { decimalByte, type DecimalMark } from './parse-number.js';
+import { decodeToUtf8, type InputEncoding } from './transcode.js';
 import { trackTemporary } from './write-output.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { GmmError, isGmmError } from '../errors.js';
@@ -34,6 +36,8 @@ export interface CsvReader {
   /** The header line as written (quotes kept), for echoing it. */
   readonly headerText: string;
   readonly delimiter: string;
+  /** The decimal mark its numbers are read with (--decimal). */
+  readonly decimal: DecimalMark;
   /**
    * Reads every data row, handing each to `onRow` (synchronously; the record is valid
    * only during the call) with its 0-based row number; every row has as many fields as
@@ -72,6 +76,10 @@ export async function withCsvReader<T>(
 export interface OpenCsvOptions {
   /** Standard input is copied to a temporary file as it is read, for reopen(). */
   readonly replayable?: boolean;
+  /** `,` for European exports (`15,5`, with a `;` or tab delimiter); `.` by default. */
+  readonly decimal?: DecimalMark;
+  /** The text's encoding, decoded to UTF-8 as it streams; UTF-8 by default. */
+  readonly encoding?: InputEncoding;
 }
 
 /**
@@ -86,7 +94,7 @@ export async function openCsv(file: string, options: OpenCsvOptions = {}): Promi
   const source = file === '-' ? 'stdin' : file;
   const once = file === '-' || !isRegularFile(file);
   const spool = once && options.replayable === true ? new Spool(source) : undefined;
-  return openBytes(source, file, readChunks(file, spool), spool);
+  return openBytes(source, file, readChunks(file, spool, source, options), spool, options);
 }
 
 async function openBytes(
@@ -94,9 +102,10 @@ async function openBytes(
   file: string,
   chunks: AsyncGenerator<Uint8Array>,
   spool: Spool | undefined,
+  options: OpenCsvOptions,
 ): Promise<CsvReader> {
   try {
-    return await readHeader(source, file, chunks, spool);
+    return await readHeader(source, file, chunks, spool, options);
   } catch (error) {
     await chunks.return(undefined);
     throw error;
@@ -108,7 +117,9 @@ async function readHeader(
   file: string,
   chunks: AsyncGenerator<Uint8Array>,
   spool: Spool | undefined,
+  options: OpenCsvOptions,
 ): Promise<CsvReader> {
+  const decimal = options.decimal ?? '.';
   const checker = new ByteChecker(source);
   // The header line decides the delimiter: read until it is complete.
   let headBuffer = Buffer.alloc(0);
@@ -128,14 +139,26 @@ async function readHeader(
   const delimiter = detectDelimiter(
     headBuffer.toString('utf8', 0, lineEnd === -1 ? headBuffer.length : lineEnd),
   );
+  if (decimal === ',' && delimiter === ',') {
+    throw new GmmError(
+      'usage',
+      `${source}: --decimal , needs a file whose delimiter is not a comma, but its header is comma-separated`,
+      'leave --decimal out for this file (a European export uses ; between fields)',
+    );
+  }
 
   let header: string[] | undefined;
   let headerText = '';
-  const scanner = new CsvScanner(source, delimiter.charCodeAt(0), (record) => {
-    header = recordFields(record);
-    headerText = recordText(record);
-    scanner.pause();
-  });
+  const scanner = new CsvScanner(
+    source,
+    delimiter.charCodeAt(0),
+    (record) => {
+      header = recordFields(record);
+      headerText = recordText(record);
+      scanner.pause();
+    },
+    decimalByte(decimal),
+  );
   const feed = (chunk: Uint8Array) => checker.feed(chunk, scanner);
   feed(plainBytes(headBuffer));
   while (header === undefined && !atEnd) {
@@ -162,14 +185,16 @@ async function readHeader(
     path: file === '-' ? undefined : file,
     async reopen() {
       if (spool !== undefined) {
-        return openBytes(source, spool.path, readChunks(spool.path, undefined), undefined);
+        const chunks = readChunks(spool.path, undefined, source, options);
+        return openBytes(source, spool.path, chunks, undefined, options);
       }
       if (file === '-') throw new Error('reopen: standard input was not opened replayable');
-      return openCsv(file);
+      return openCsv(file, { ...options, replayable: false });
     },
     header: fields,
     headerText,
     delimiter,
+    decimal,
     async close() {
       await chunks.return(undefined);
     },
@@ -228,9 +253,18 @@ async function readHeader(
  * The chunks of a file or of standard input (copied to `spool` when given); a read
  * error becomes a one-line DataError.
  */
-async function* readChunks(file: string, spool: Spool | undefined): AsyncGenerator<Uint8Array> {
+async function* readChunks(
+  file: string,
+  spool: Spool | undefined,
+  source: string,
+  options: OpenCsvOptions,
+): AsyncGenerator<Uint8Array> {
   try {
-    yield* gunzipIfCompressed(rawChunks(file, spool));
+    yield* decodeToUtf8(
+      gunzipIfCompressed(rawChunks(file, spool)),
+      options.encoding ?? 'utf-8',
+      source,
+    );
     spool?.close();
   } catch (error) {
     if (isGmmError(error, 'data')) throw error;
@@ -491,7 +525,7 @@ export function nulByteError(source: string, line: number): GmmError {
   return new GmmError(
     'data',
     `${source}: line ${line}: contains a NUL byte, so it is not a text CSV file`,
-    'export the data as CSV text (UTF-8)',
+    'export the data as CSV text (UTF-8), or give --encoding utf-16le for a UTF-16 file',
   );
 }
 
@@ -499,7 +533,7 @@ export function invalidUtf8Error(source: string, line: number): GmmError {
   return new GmmError(
     'data',
     `${source}: line ${line}: is not valid UTF-8`,
-    `convert it first, e.g. iconv -f latin1 -t utf-8 ${source} > utf8.csv`,
+    `give its encoding, e.g. --encoding latin1 (or windows-1252, utf-16le), or convert it first: iconv -f latin1 -t utf-8 ${source} > utf8.csv`,
   );
 }
 

@@ -108,11 +108,14 @@ export class CsvScanner {
   /**
    * @param onRecord called with each record; it may be replaced between pushes, and
    *   may call `pause()` to stop the scan after the record it was given.
+   * @param decimalPoint the byte of the decimal mark the numbers are read with (`.`,
+   *   or `,` under --decimal ,, where the delimiter is then not a comma).
    */
   constructor(
     private readonly source: string,
     private readonly delimiter: number,
     public onRecord: (record: ScannedRecord) => void,
+    private readonly decimalPoint = DOT,
   ) {
     for (const byte of [delimiter, LF, CR, QUOTE]) this.special[byte] = 1;
   }
@@ -181,6 +184,7 @@ export class CsvScanner {
   private scan(bytes: Uint8Array, from: number, final: boolean): number {
     const length = bytes.length;
     const delimiter = this.delimiter;
+    const decimalPoint = this.decimalPoint;
     const special = this.special;
     const record = this.record;
     record.bytes = bytes;
@@ -268,7 +272,7 @@ export class CsvScanner {
                 mantissa = mantissa * 10 + digit;
                 digits++;
                 if (decimals >= 0) decimals++;
-              } else if (byte === DOT && decimals < 0) decimals = 0;
+              } else if (byte === decimalPoint && decimals < 0) decimals = 0;
               else plain = false;
               pos++;
             }

@@ -1,7 +1,7 @@
 import { fieldText, recordFields, recordText, type CsvReader } from './csv-reader.js';
 import { CsvScanner, doubled, plainBytes } from './csv-scan.js';
 import { notANumberError, type MissingPolicy } from './extract-matrix.js';
-import { isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
+import { decimalByte, isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
 
 /** Rows read so far, with the model's columns as numbers, handed over a batch at a time. */
 export interface RowBatch {
@@ -32,6 +32,8 @@ export async function forEachRowBatch(
   onBatch: (batch: RowBatch) => Promise<void>,
 ): Promise<{ rows: number; dropped: number }> {
   const d = columnIndexes.length;
+  const { decimal } = reader;
+  const decimalPoint = decimalByte(decimal);
   let values = new Float64Array(BATCH_ROWS * d);
   let lines: string[] = [];
   let lineNumbers: number[] = [];
@@ -55,17 +57,22 @@ export async function forEachRowBatch(
         const field = columnIndexes[j];
         let value = record.numbers[field];
         if (value !== value && record.quoted[field] === 0) {
-          value = parseNumberBytes(record.bytes, record.starts[field], record.ends[field]);
+          value = parseNumberBytes(
+            record.bytes,
+            record.starts[field],
+            record.ends[field],
+            decimalPoint,
+          );
         }
         if (value !== value) {
           const cell = fieldText(record, field);
-          value = parseNumberCell(cell);
+          value = parseNumberCell(cell, decimal);
           if (value !== value) {
             if (missing === 'drop' && isMissingCell(cell)) {
               dropped++;
               return;
             }
-            throw notANumberError(reader.source, record.line, reader.header, field, cell);
+            throw notANumberError(reader.source, record.line, reader.header, field, cell, decimal);
           }
         }
         values[row * d + j] = value;

@@ -1,5 +1,5 @@
 import { describeColumn, quoteValue } from './quote-value.js';
-import { explainNotANumber } from './parse-number.js';
+import { explainNotANumber, type DecimalMark } from './parse-number.js';
 import type { CellRef, ColumnTable } from './read-columns.js';
 import { GmmError } from '../errors.js';
 
@@ -12,8 +12,9 @@ export function notANumberError(
   header: readonly string[],
   column: number,
   cell: string,
+  decimal: DecimalMark = '.',
 ): GmmError {
-  const { reason, hint } = explainNotANumber(cell);
+  const { reason, hint } = explainNotANumber(cell, decimal);
   return new GmmError(
     'data',
     `${source}: line ${line}, ${describeColumn(header, column)}: ${quoteValue(cell)} ${reason}`,
@@ -50,7 +51,14 @@ export function findDroppedRows(
     }
   }
   if (bad !== undefined) {
-    throw notANumberError(table.source, bad.cell.line, table.header, bad.index, bad.cell.value);
+    throw notANumberError(
+      table.source,
+      bad.cell.line,
+      table.header,
+      bad.index,
+      bad.cell.value,
+      table.decimal,
+    );
   }
   if (!columnIndexes.some((index) => table.columns.get(index)!.nMissing > 0)) {
     return { dropped: undefined, droppedRows: 0 };

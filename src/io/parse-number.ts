@@ -1,4 +1,14 @@
-import { DOT, LOWER_E, MINUS, PLUS, UPPER_E, ZERO } from './ascii.js';
+import { COMMA, DOT, LOWER_E, MINUS, PLUS, UPPER_E, ZERO } from './ascii.js';
+
+/** The decimal mark of the numbers in a file: `.`, or `,` (European exports, `--decimal ,`). */
+export type DecimalMark = '.' | ',';
+
+export const DECIMAL_MARKS: readonly DecimalMark[] = ['.', ','];
+
+/** The byte of a decimal mark, for the byte readers. */
+export function decimalByte(decimal: DecimalMark): number {
+  return decimal === ',' ? COMMA : DOT;
+}
 
 /** Plain decimal numbers: 42, -3.5, .5, 1e-3. No hex, no thousands separators, no units. */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -12,17 +22,26 @@ export function isMissingCell(text: string): boolean {
 
 /**
  * The number in a cell (surrounding spaces allowed), or NaN when the cell is not a
- * plain finite decimal number. Callers explain a NaN with `explainNotANumber`.
+ * plain finite decimal number. With the decimal comma, `15,5` is 15.5 and a `.` is
+ * not a number (in such exports it separates thousands: 1.234 is 1234, which gmm does
+ * not guess). Callers explain a NaN with `explainNotANumber`.
  */
-export function parseNumberCell(text: string): number {
-  const trimmed = text.trim();
+export function parseNumberCell(text: string, decimal: DecimalMark = '.'): number {
+  let trimmed = text.trim();
+  if (decimal === ',') {
+    if (trimmed.includes('.')) return Number.NaN;
+    trimmed = trimmed.replace(',', '.');
+  }
   if (!DECIMAL.test(trimmed)) return Number.NaN;
   const value = Number(trimmed);
   return Number.isFinite(value) ? value : Number.NaN;
 }
 
 /** Why a cell is not a number, and a hint, for the error message. */
-export function explainNotANumber(text: string): { reason: string; hint: string } {
+export function explainNotANumber(
+  text: string,
+  decimal: DecimalMark = '.',
+): { reason: string; hint: string } {
   const trimmed = text.trim();
   if (isMissingCell(text)) {
     return {
@@ -30,14 +49,36 @@ export function explainNotANumber(text: string): { reason: string; hint: string 
       hint: 'use --missing drop to leave out rows with a missing value',
     };
   }
-  if (DECIMAL.test(trimmed)) {
+  if (decimal === ',') {
+    if (/^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/.test(trimmed)) {
+      return {
+        reason: 'is not a number',
+        hint: 'remove the thousands separators (1234,5, not 1.234,5)',
+      };
+    }
+    if (DECIMAL.test(trimmed) && trimmed.includes('.')) {
+      return {
+        reason: 'is not a number with --decimal ,',
+        hint: 'with --decimal , write the decimal comma (1,5); leave --decimal out for 1.5',
+      };
+    }
+    if (DECIMAL.test(trimmed.replace(',', '.'))) {
+      return {
+        reason: 'is too large for a number',
+        hint: 'rescale the column (e.g. to thousands)',
+      };
+    }
+  } else if (DECIMAL.test(trimmed)) {
     return { reason: 'is too large for a number', hint: 'rescale the column (e.g. to thousands)' };
   }
   if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(trimmed)) {
     return { reason: 'is not a number', hint: 'remove the thousands separators (1234, not 1,234)' };
   }
   if (/^[+-]?\d+,\d+$/.test(trimmed)) {
-    return { reason: 'is not a number', hint: 'use a decimal point, not a comma (1.5, not 1,5)' };
+    return {
+      reason: 'is not a number',
+      hint: 'use a decimal point (1.5, not 1,5), or read the file with --decimal , (a ; or tab delimiter)',
+    };
   }
   if (/^[+-]?(\d+\.?\d*|\.\d+)\s*%$/.test(trimmed)) {
     return { reason: 'is not a number', hint: 'remove the % sign (write 12, or 0.12)' };
@@ -71,7 +112,12 @@ export const MAX_EXACT_DIGITS = 15;
  * rounded operation on exact operands, so it equals Number(text) (Clinger's fast
  * path); anything longer goes through Number() on the ASCII text.
  */
-export function parseNumberBytes(bytes: Uint8Array, start: number, end: number): number {
+export function parseNumberBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  decimalPoint = DOT,
+): number {
   // Surrounding ASCII white space, as trim() drops it; a non-ASCII byte means NaN (ask the text).
   while (start < end && isAsciiSpace(bytes[start])) start++;
   while (end > start && isAsciiSpace(bytes[end - 1])) end--;
@@ -92,7 +138,7 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
     mantissa = mantissa * 10 + digit;
     digits++;
   }
-  if (pos < end && bytes[pos] === DOT) {
+  if (pos < end && bytes[pos] === decimalPoint) {
     for (pos++; pos < end; pos++) {
       const digit = bytes[pos] - ZERO;
       if (digit < 0 || digit > 9) break;
@@ -124,7 +170,10 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
   if (pos !== end) return Number.NaN;
   let value: number;
   if (digits > MAX_EXACT_DIGITS || exponent > 22 || exponent < -22) {
-    return parseNumberCell(Buffer.prototype.latin1Slice.call(bytes, start, end) as string);
+    return parseNumberCell(
+      Buffer.prototype.latin1Slice.call(bytes, start, end) as string,
+      decimalPoint === COMMA ? ',' : '.',
+    );
   }
   if (exponent === 0) value = mantissa;
   else if (exponent > 0) value = mantissa * EXACT_POWERS_OF_TEN[exponent];

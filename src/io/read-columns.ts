@@ -1,6 +1,12 @@
 import { fieldText, type CsvReader, type ScannedRecord } from './csv-reader.js';
 import { doubled } from './csv-scan.js';
-import { isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
+import {
+  decimalByte,
+  isMissingCell,
+  parseNumberBytes,
+  parseNumberCell,
+  type DecimalMark,
+} from './parse-number.js';
 import { GmmError } from '../errors.js';
 
 /**
@@ -124,6 +130,8 @@ export interface ColumnPlan {
 export interface ColumnTable {
   readonly source: string;
   readonly header: readonly string[];
+  /** The decimal mark the numbers were read with (for explaining a cell that is not one). */
+  readonly decimal: DecimalMark;
   readonly nRows: number;
   /** The planned columns, by header index. */
   readonly columns: ReadonlyMap<number, ColumnData>;
@@ -143,8 +151,10 @@ export async function readColumns(
 ): Promise<ColumnTable> {
   const nPlans = plans.length;
   let nSlots = 0;
+  const decimal = reader.decimal;
+  const decimalPoint = decimalByte(decimal);
   const columns = plans.map(
-    (plan) => new ColumnState(plan, plan.keepValues === 'never' ? -1 : nSlots++),
+    (plan) => new ColumnState(plan, plan.keepValues === 'never' ? -1 : nSlots++, decimal),
   );
   const matrix = new RowMatrix(nSlots);
   // The per-cell path, kept to typed arrays: field index, slot (−1: none), numbers seen.
@@ -163,7 +173,7 @@ export async function readColumns(
         // Most cells were read as numbers by the scanner; the rest from their bytes.
         let value = scanned[field];
         if (value !== value && quoted[field] === 0) {
-          value = parseNumberBytes(bytes, starts[field], ends[field]);
+          value = parseNumberBytes(bytes, starts[field], ends[field], decimalPoint);
         }
         const column = columns[c];
         // Not a plain number in its bytes: the text decides (and says what it is).
@@ -187,6 +197,7 @@ export async function readColumns(
   return {
     source: reader.source,
     header: reader.header,
+    decimal,
     nRows,
     columns: new Map(
       columns.map((column, c) => [column.plan.index, column.result(nRows, numbers[c])]),
@@ -217,6 +228,7 @@ class ColumnState {
   constructor(
     readonly plan: ColumnPlan,
     public slot: number,
+    private readonly decimal: DecimalMark,
   ) {
     this.categoryCodes = plan.keepCategories ? new Map() : undefined;
     this.codes = new Int32Array(plan.keepCategories ? 1024 : 0);
@@ -225,7 +237,7 @@ class ColumnState {
   /** A cell whose bytes are not a plain number: its number from the text, or NaN (missing or text). */
   fromText(record: ScannedRecord, row: number): number {
     const text = fieldText(record, this.plan.index);
-    const value = parseNumberCell(text);
+    const value = parseNumberCell(text, this.decimal);
     if (!Number.isNaN(value)) {
       this.nNumbersFromText++;
       return value;

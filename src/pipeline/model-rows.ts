@@ -2,7 +2,7 @@ import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
 import { describeColumn, quoteValue } from '../io/quote-value.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
-import { openCsv, withCsvReader, type CsvReader } from '../io/csv-reader.js';
+import { openCsv, withCsvReader, type CsvReader, type OpenCsvOptions } from '../io/csv-reader.js';
 import { cellOfLine, forEachRowBatch, type RowBatch } from '../io/csv-stream.js';
 import type { ModelDocument } from '../io/model-document.js';
 import { MAX_SCALED_MAGNITUDE, scaleInPlace } from '../io/scaling.js';
@@ -19,8 +19,9 @@ export async function openRowsFor(
   file: string,
   option: string,
   target: string,
+  options: OpenCsvOptions = {},
 ): Promise<CsvReader> {
-  const stream = await openCsv(file);
+  const stream = await openCsv(file, options);
   try {
     checkOutputPaths(new Map([[option, target]]), stream.path);
   } catch (error) {

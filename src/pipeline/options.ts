@@ -5,6 +5,8 @@
 import type { SweepSettings } from '../engine/search-sample.js';
 import type { CovarianceType, Criterion } from '../engine/types.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
+import type { DecimalMark } from '../io/parse-number.js';
+import type { InputEncoding } from '../io/transcode.js';
 import type { ScaleMethod } from '../io/scaling.js';
 import type { SqlDialect } from '../present/sql/dialect.js';
 import type { SummaryFormat } from '../present/summary-formats.js';
@@ -24,11 +26,17 @@ export interface MissingOptions {
   readonly missing: MissingPolicy;
 }
 
+/** How the input's text is read: its encoding and its numbers' decimal mark. */
+export interface InputOptions {
+  readonly decimal: DecimalMark;
+  readonly encoding: InputEncoding;
+}
+
 /**
  * Options fit and select-k share (docs/DESIGN.md, "Shared options"): the data, and the
  * search's settings exactly as the engine takes them (SweepSettings).
  */
-export interface ModelOptions extends SweepSettings, TerminalOptions, MissingOptions {
+export interface ModelOptions extends SweepSettings, TerminalOptions, MissingOptions, InputOptions {
   readonly cols: string[] | undefined;
   readonly components: ComponentsSpec;
   readonly scale: ScaleMethod;
@@ -61,11 +69,11 @@ export interface SelectKOptions extends ModelOptions, FitOutputOptions {
   readonly fit: boolean;
 }
 
-export interface PredictOptions extends TerminalOptions, MissingOptions {
+export interface PredictOptions extends TerminalOptions, MissingOptions, InputOptions {
   readonly labels: string | undefined;
 }
 
-export interface ScoreOptions extends TerminalOptions, MissingOptions {
+export interface ScoreOptions extends TerminalOptions, MissingOptions, InputOptions {
   readonly out: string | undefined;
   readonly anomalyRate: number | undefined;
   readonly threshold: number | undefined;

@@ -17,7 +17,10 @@ export async function runPredict(
 ): Promise<void> {
   const { document, parameters } = await loadModel(modelPath);
   const target = options.labels ?? '-';
-  const stream = await openRowsFor(file, '--labels', target);
+  const stream = await openRowsFor(file, '--labels', target, {
+    decimal: options.decimal,
+    encoding: options.encoding,
+  });
   const K = parameters.nComponents;
   const { rows, dropped } = await writeScoredStream(
     stream,

@@ -66,7 +66,11 @@ export async function prepareData(
   io: CommandIo,
   { replayable }: { replayable: boolean },
 ): Promise<PreparedData> {
-  const reader = await openCsv(file, { replayable });
+  const reader = await openCsv(file, {
+    replayable,
+    decimal: options.decimal,
+    encoding: options.encoding,
+  });
   const { header } = reader;
   const { named, profileColumns, table } = await withCsvReader(reader, async () => {
     const named = options.cols === undefined ? undefined : resolveColumns(options.cols, header);

@@ -23,7 +23,10 @@ export async function runScore(
   const threshold = anomalyThreshold(document, options, modelPath);
   const jacobian = logScaleJacobian(document.scaler);
   const target = options.out ?? '-';
-  const stream = await openRowsFor(file, '--out', target);
+  const stream = await openRowsFor(file, '--out', target, {
+    decimal: options.decimal,
+    encoding: options.encoding,
+  });
   const { delimiter } = stream;
   const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
   let flagged = 0;

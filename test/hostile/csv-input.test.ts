@@ -54,13 +54,13 @@ const BROKEN_FILES: [string, string, string][] = [
     'invalid UTF-8 (latin-1 "café")',
     'invalid-utf8.csv',
     `${HOSTILE}/invalid-utf8.csv: line 4: is not valid UTF-8\n` +
-      `hint: convert it first, e.g. iconv -f latin1 -t utf-8 ${HOSTILE}/invalid-utf8.csv > utf8.csv\n`,
+      `hint: give its encoding, e.g. --encoding latin1 (or windows-1252, utf-16le), or convert it first: iconv -f latin1 -t utf-8 ${HOSTILE}/invalid-utf8.csv > utf8.csv\n`,
   ],
   [
     'a NUL byte',
     'nul-byte.csv',
     `${HOSTILE}/nul-byte.csv: line 3: contains a NUL byte, so it is not a text CSV file\n` +
-      'hint: export the data as CSV text (UTF-8)\n',
+      'hint: export the data as CSV text (UTF-8), or give --encoding utf-16le for a UTF-16 file\n',
   ],
 ];
 
@@ -157,7 +157,7 @@ describe('broken CSV files: one line, a hint, exit 1, nothing on stdout', () => 
         Buffer.from(',3\n'),
       ]),
     );
-    const expected = `${path}: line 30002: is not valid UTF-8\nhint: convert it first, e.g. iconv -f latin1 -t utf-8 ${path} > utf8.csv\n`;
+    const expected = `${path}: line 30002: is not valid UTF-8\nhint: give its encoding, e.g. --encoding latin1 (or windows-1252, utf-16le), or convert it first: iconv -f latin1 -t utf-8 ${path} > utf8.csv\n`;
     expectFailure(await runGmmInProcess(['fit', path, '-k', '1']), 1, `gmm fit: ${expected}`);
     const streamed = await runGmmInProcess(['score', MODEL, path]);
     // Rows before the bad line were already streamed out: only the message is checked.
