@@ -18,6 +18,7 @@ import {
 import { CR, LF, QUOTE } from './ascii.js';
 import { describeFsError } from './file-system.js';
 import { decimalByte, type DecimalMark } from './parse-number.js';
+import { isParquetFile, parquetAsCsvText } from './parquet-text.js';
 import { decodeToUtf8, type InputEncoding } from './transcode.js';
 import { trackTemporary } from './write-output.js';
 import { firstInvalidUtf8 } from './utf8.js';
@@ -83,7 +84,8 @@ export interface OpenCsvOptions {
 }
 
 /**
- * Opens a CSV (a path, or "-" for standard input) and reads its header: UTF-8 checked
+ * Opens a CSV (a path, or "-" for standard input) or a Parquet file (a path whose
+ * first bytes are PAR1: parquet-text.ts) and reads its header: UTF-8 checked
  * as it arrives (a byte-order mark dropped, NUL bytes refused), the delimiter detected
  * from the header line, each row checked against the header's field count. The file
  * is read a chunk at a time and never held whole.
@@ -93,6 +95,11 @@ export async function openCsv(file: string, options: OpenCsvOptions = {}): Promi
   // as it is read when a second pass is wanted.
   const source = file === '-' ? 'stdin' : file;
   const once = file === '-' || !isRegularFile(file);
+  if (!once && (await isParquetFile(file))) {
+    // Parquet becomes CSV text of gmm's own making: UTF-8, decimal points, commas.
+    const plain = { ...options, decimal: '.', encoding: 'utf-8' } as const;
+    return openBytes(source, file, parquetAsCsvText(file), undefined, plain);
+  }
   const spool = once && options.replayable === true ? new Spool(source) : undefined;
   return openBytes(source, file, readChunks(file, spool, source, options), spool, options);
 }
