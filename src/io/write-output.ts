@@ -179,7 +179,7 @@ function temporaryPathFor(path: string): string {
 }
 
 /** Writes `content` beside `path` under a temporary name, returned; nothing is left on failure. */
-function writeTemporary(path: string, content: string): string {
+function writeTemporary(path: string, content: string | Uint8Array): string {
   const temporary = temporaryPathFor(path);
   pendingTemporaries.add(temporary);
   try {
@@ -294,7 +294,7 @@ function closeQuietly(fd: number): void {
  * the target, so a failed or interrupted run leaves no partial file and an existing
  * file is replaced only by a complete one.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   const temporary = writeTemporary(path, content);
   try {
     renameIntoPlace(temporary, path);

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { chalkFor, writeNote, type CommandIo } from '../terminal/terminal.js';
 import { inputPath } from '../io/file-system.js';
 import { writeLabelledCsv } from '../io/labelled-csv.js';
+import { openTableOutput } from '../io/table-output.js';
 import { serializeModel } from '../io/model-document.js';
 import { findNonFinite } from '../io/non-finite.js';
 import { forStream } from '../io/visible-text.js';
 import {
   checkOutputPaths,
   ensureDirectory,
-  openOutput,
   withSignalCleanup,
   writeFilesAtomically,
   type OutputSink,
@@ -145,7 +145,10 @@ export async function writeFitOutputs(
   ];
   if (options.outDir !== undefined && written.length > 0) ensureDirectory(options.outDir);
   await withSignalCleanup(async () => {
-    const labels = paths.labels === undefined ? undefined : openOutput(paths.labels, io.stdout);
+    const labels =
+      paths.labels === undefined
+        ? undefined
+        : openTableOutput(paths.labels, io.stdout, fitted.prepared.input.delimiter);
     try {
       if (labels !== undefined) await streamLabels(fitted, labels);
       await writeFilesAtomically(files);

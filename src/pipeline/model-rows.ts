@@ -7,7 +7,8 @@ import { cellOfLine, forEachRowBatch, type RowBatch } from '../io/csv-stream.js'
 import type { ModelDocument } from '../io/model-document.js';
 import { MAX_SCALED_MAGNITUDE, scaleInPlace } from '../io/scaling.js';
 import { listHeaders } from '../io/select-columns.js';
-import { checkOutputPaths, openOutput, withSignalCleanup } from '../io/write-output.js';
+import { openTableOutput } from '../io/table-output.js';
+import { checkOutputPaths, withSignalCleanup } from '../io/write-output.js';
 import { plural } from '../present/text.js';
 import { GmmError } from '../errors.js';
 
@@ -134,7 +135,7 @@ export async function writeScoredStream(
   formatBatch: (scored: ScoredBatch) => string,
 ): Promise<{ rows: number; dropped: number }> {
   return withSignalCleanup(async () => {
-    const output = openOutput(target, stdout);
+    const output = openTableOutput(target, stdout, stream.delimiter);
     try {
       let pending = header;
       const counts = await scoreStream(stream, document, parameters, missing, async (scored) => {

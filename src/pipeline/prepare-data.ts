@@ -38,7 +38,7 @@ export interface PreparedData {
   readonly source: string;
   readonly header: readonly string[];
   /** Reopens the input for a second pass (the labelled CSV). */
-  readonly input: Pick<CsvReader, 'reopen'>;
+  readonly input: Pick<CsvReader, 'reopen' | 'delimiter'>;
   readonly columns: SelectedColumn[];
   readonly profiles: ProfileData[];
   /** Data rows in the input, kept or not. */
