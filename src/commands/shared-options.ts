@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { INIT_METHODS } from '../engine/types.js';
+import { INPUT_FORMATS } from '../io/input-format.js';
 import { DECIMAL_MARKS } from '../io/parse-number.js';
 import { SCALE_METHODS } from '../io/scaling.js';
 import { INPUT_ENCODINGS } from '../io/transcode.js';
@@ -54,6 +55,12 @@ export const TERMINAL_OPTIONS: OptionTable<TerminalOptions> = {
 };
 
 export const INPUT_OPTIONS: OptionTable<InputOptions> = {
+  inputFormat: {
+    flags: '--input-format <format>',
+    help: 'auto (Parquet when the file starts with PAR1, else CSV), csv or parquet',
+    default: 'auto',
+    parse: choiceParser(INPUT_FORMATS),
+  },
   decimal: {
     flags: '--decimal <mark>',
     help: 'the decimal mark of the numbers: . or , (a European export: 15,5 with ; between fields)',

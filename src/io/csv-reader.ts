@@ -18,7 +18,7 @@ import {
 import { CR, LF, QUOTE } from './ascii.js';
 import { describeFsError } from './file-system.js';
 import { decimalByte, type DecimalMark } from './parse-number.js';
-import { isParquetFile, parquetAsCsvText } from './parquet-text.js';
+import { isParquetFile, type InputFormat } from './input-format.js';
 import { decodeToUtf8, type InputEncoding } from './transcode.js';
 import { trackTemporary } from './write-output.js';
 import { firstInvalidUtf8 } from './utf8.js';
@@ -81,6 +81,8 @@ export interface OpenCsvOptions {
   readonly decimal?: DecimalMark;
   /** The text's encoding, decoded to UTF-8 as it streams; UTF-8 by default. */
   readonly encoding?: InputEncoding;
+  /** `auto` (the default): Parquet when the file starts with PAR1, else CSV. */
+  readonly inputFormat?: InputFormat;
 }
 
 /**
@@ -95,9 +97,19 @@ export async function openCsv(file: string, options: OpenCsvOptions = {}): Promi
   // as it is read when a second pass is wanted.
   const source = file === '-' ? 'stdin' : file;
   const once = file === '-' || !isRegularFile(file);
-  if (!once && (await isParquetFile(file))) {
+  const format = options.inputFormat ?? 'auto';
+  if (format === 'parquet' && once) {
+    throw new GmmError(
+      'usage',
+      `${source}: Parquet is read from a file, not from ${file === '-' ? 'standard input' : 'a pipe'}`,
+      'save it to a file and pass its path',
+    );
+  }
+  if (format === 'parquet' || (format === 'auto' && !once && (await isParquetFile(file)))) {
     // Parquet becomes CSV text of gmm's own making: UTF-8, decimal points, commas.
     const plain = { ...options, decimal: '.', encoding: 'utf-8' } as const;
+    // hyparquet is loaded only for Parquet input
+    const { parquetAsCsvText } = await import('./parquet-text.js');
     return openBytes(source, file, parquetAsCsvText(file), undefined, plain);
   }
   const spool = once && options.replayable === true ? new Spool(source) : undefined;

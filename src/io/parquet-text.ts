@@ -10,32 +10,11 @@
  * int64 exactly, DECIMAL as hyparquet decodes it (a double), NULL as an empty cell
  * (so --missing decides), text quoted as CSV needs. Line n of a message is row n − 1.
  */
-import { open } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { formatCsvField } from './csv-format.js';
 import { plainBytes } from './csv-scan.js';
 import { GmmError } from '../errors.js';
-
-/** Parquet files start (and end) with these four bytes. */
-const MAGIC = 'PAR1';
-
-/** Whether `path` is a Parquet file: its first bytes are PAR1 (whatever its name). */
-export async function isParquetFile(path: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch {
-    return false; // the CSV reader says why it cannot be read
-  }
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return bytesRead === 4 && head.toString('latin1') === MAGIC;
-  } finally {
-    await handle.close();
-  }
-}
 
 /** The file's rows as CSV text (header first), a row group at a time. */
 export async function* parquetAsCsvText(path: string): AsyncGenerator<Uint8Array> {

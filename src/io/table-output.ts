@@ -7,7 +7,6 @@
  * Parquet output suits tables that fit in memory several times over; the
  * probabilities keep the 6 decimals of the CSV.
  */
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
 import { CsvScanner, plainBytes, recordFields } from './csv-scan.js';
 import { parseNumberCell } from './parse-number.js';
@@ -30,7 +29,7 @@ export function openTableOutput(
       parts.push(text);
     },
     async commit() {
-      writeFileAtomic(path, new Uint8Array(csvTextAsParquet(parts.join(''), delimiter)));
+      writeFileAtomic(path, new Uint8Array(await csvTextAsParquet(parts.join(''), delimiter)));
     },
     abort() {
       parts.length = 0;
@@ -39,7 +38,9 @@ export function openTableOutput(
 }
 
 /** CSV text (header first) as a Parquet file's bytes. */
-export function csvTextAsParquet(text: string, delimiter: string): ArrayBuffer {
+export async function csvTextAsParquet(text: string, delimiter: string): Promise<ArrayBuffer> {
+  // hyparquet-writer is loaded only when a Parquet file is written
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
   const records: string[][] = [];
   const scanner = new CsvScanner('labels', delimiter.charCodeAt(0), (record) => {
     records.push(recordFields(record));

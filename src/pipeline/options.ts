@@ -4,6 +4,7 @@
  */
 import type { SweepSettings } from '../engine/search-sample.js';
 import type { CovarianceType, Criterion } from '../engine/types.js';
+import type { InputFormat } from '../io/input-format.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import type { DecimalMark } from '../io/parse-number.js';
 import type { InputEncoding } from '../io/transcode.js';
@@ -30,6 +31,7 @@ export interface MissingOptions {
 export interface InputOptions {
   readonly decimal: DecimalMark;
   readonly encoding: InputEncoding;
+  readonly inputFormat: InputFormat;
 }
 
 /**

@@ -20,6 +20,7 @@ export async function runPredict(
   const stream = await openRowsFor(file, '--labels', target, {
     decimal: options.decimal,
     encoding: options.encoding,
+    inputFormat: options.inputFormat,
   });
   const K = parameters.nComponents;
   const { rows, dropped } = await writeScoredStream(

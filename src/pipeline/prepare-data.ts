@@ -70,6 +70,7 @@ export async function prepareData(
     replayable,
     decimal: options.decimal,
     encoding: options.encoding,
+    inputFormat: options.inputFormat,
   });
   const { header } = reader;
   const { named, profileColumns, table } = await withCsvReader(reader, async () => {

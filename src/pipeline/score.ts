@@ -26,6 +26,7 @@ export async function runScore(
   const stream = await openRowsFor(file, '--out', target, {
     decimal: options.decimal,
     encoding: options.encoding,
+    inputFormat: options.inputFormat,
   });
   const { delimiter } = stream;
   const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];

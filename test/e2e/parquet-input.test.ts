@@ -3,7 +3,7 @@
  * same model, predictions and scores as the same rows in CSV; INTEGER, DECIMAL and
  * DOUBLE columns; NULLs follow --missing, named by line (row + 1) and column.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,5 +84,27 @@ describe('Parquet input', () => {
       `gmm fit: ${TYPED}: line 51, column "score" (5): "" is not a number (a missing value)\n` +
         'hint: use --missing drop to leave out rows with a missing value\n',
     );
+  });
+
+  it('is recognised by its first bytes, whatever its name; --input-format says it outright', () => {
+    const renamed = join(dir, 'export.csv');
+    copyFileSync(MALL_PARQUET, renamed);
+    const args = ['--cols', 'income,score', '-k', '5', '-q', '--format', 'json'];
+    const auto = runGmm(['fit', renamed, ...args]);
+    expect(auto.status, auto.stderr).toBe(0);
+    expect(JSON.parse(auto.stdout).logLikelihood).toBe(
+      JSON.parse(runGmm(['fit', MALL, ...args]).stdout).logLikelihood,
+    );
+    // read as CSV on request: its bytes are not text
+    const asCsv = runGmm(['fit', renamed, ...args, '--input-format', 'csv']);
+    expect(asCsv.status).toBe(1);
+    expect(asCsv.stderr).toMatch(/NUL byte/);
+    // Parquet needs a file: standard input is refused as such
+    const piped = runGmm(
+      ['fit', '-', ...args, '--input-format', 'parquet'],
+      readFileSync(MALL_PARQUET),
+    );
+    expect(piped.status).toBe(2);
+    expect(piped.stderr).toMatch(/Parquet is read from a file, not from standard input/);
   });
 });
