@@ -21,7 +21,14 @@ describe('the program built from the specs', () => {
 
   it('has each command once, in the specs’ order', () => {
     expect(program.commands.map((c) => c.name())).toEqual(COMMANDS.map((c) => c.name));
-    expect(COMMANDS.map((c) => c.name)).toEqual(['fit', 'select-k', 'predict', 'score', 'sample']);
+    expect(COMMANDS.map((c) => c.name)).toEqual([
+      'fit',
+      'select-k',
+      'predict',
+      'score',
+      'sample',
+      'sql',
+    ]);
   });
 
   it('gives every command exactly the options of its table, each flag once', () => {
