@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import type { CovarianceType, MixtureParameters } from './types.js';
+import type { CovarianceType, DataMatrix, MixtureParameters } from './types.js';
 
 /**
  * A variance this small, relative to the data's own spread in that direction, means a
@@ -8,26 +8,40 @@ import type { CovarianceType, MixtureParameters } from './types.js';
  */
 export const COLLAPSE_EIGENVALUE_RATIO = 1e-5;
 
-/** Per-column variance of the (scaled) data: d. */
+/**
+ * Per-column variance of the (scaled) data: d. With row weights, the weighted
+ * (frequency) variance: that of the rows repeated wᵢ times.
+ */
 export function columnVariances(
   values: Float64Array,
   nSamples: number,
   nFeatures: number,
+  rowWeights?: Float64Array,
 ): Float64Array {
+  const weight = (i: number) => (rowWeights === undefined ? 1 : rowWeights[i]);
+  let total = 0;
   const means = new Float64Array(nFeatures);
   for (let i = 0; i < nSamples; i++) {
-    for (let j = 0; j < nFeatures; j++) means[j] += values[i * nFeatures + j];
+    const w = weight(i);
+    total += w;
+    for (let j = 0; j < nFeatures; j++) means[j] += w * values[i * nFeatures + j];
   }
-  for (let j = 0; j < nFeatures; j++) means[j] /= nSamples;
+  for (let j = 0; j < nFeatures; j++) means[j] /= total;
   const variances = new Float64Array(nFeatures);
   for (let i = 0; i < nSamples; i++) {
+    const w = weight(i);
     for (let j = 0; j < nFeatures; j++) {
       const delta = values[i * nFeatures + j] - means[j];
-      variances[j] += delta * delta;
+      variances[j] += w * delta * delta;
     }
   }
-  for (let j = 0; j < nFeatures; j++) variances[j] /= nSamples;
+  for (let j = 0; j < nFeatures; j++) variances[j] /= total;
   return variances;
+}
+
+/** columnVariances of a data matrix, with its row weights. */
+export function dataVariances(data: DataMatrix): Float64Array {
+  return columnVariances(data.values, data.nSamples, data.nFeatures, data.rowWeights);
 }
 
 /**
