@@ -27,7 +27,7 @@ export function explainNotANumber(text: string): { reason: string; hint: string 
   if (isMissingCell(text)) {
     return {
       reason: 'is not a number (a missing value)',
-      hint: 'use --missing drop to leave out rows with a missing value',
+      hint: 'use --missing drop to leave out rows with a missing value, or --missing em to fit on their observed cells',
     };
   }
   if (DECIMAL.test(trimmed)) {

@@ -171,14 +171,23 @@ async function streamLabels(fitted: FittedModel, sink: OutputSink): Promise<void
   const { prepared, rows } = fitted;
   const K = fitted.scored.fit.parameters.nComponents;
   const resp = rows.resp!;
+  const d = prepared.columns.length;
+  const { imputed } = fitted;
   await writeLabelledCsv(
     await prepared.input.reopen(),
-    { nRows: prepared.nRows, dropped: prepared.dropped, nComponents: K },
+    {
+      nRows: prepared.nRows,
+      dropped: prepared.dropped,
+      nComponents: K,
+      imputedNames:
+        imputed === undefined ? undefined : prepared.columns.map((c) => `${c.name}_imputed`),
+    },
     sink,
     (first, count) => ({
       resp: resp.subarray(first * K, (first + count) * K),
       labels: rows.labels.subarray(first, first + count),
       certainty: rows.certainty.subarray(first, first + count),
+      imputed: imputed?.subarray(first * d, (first + count) * d),
     }),
   );
 }

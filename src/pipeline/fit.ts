@@ -25,6 +25,7 @@ export async function runFit(file: string, options: FitOptions, io: CommandIo): 
   const { scored, selection } = await chooseModel(prepared, options, io);
   const fitted = describeFit(prepared, scored, options, selection, {
     memberships: paths.labels !== undefined,
+    impute: options.impute && paths.labels !== undefined,
   });
   await writeFitOutputs('fit', fitted, options, paths, [], io);
 }

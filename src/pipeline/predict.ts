@@ -3,7 +3,7 @@ import type { PredictOptions } from './options.js';
 import { labelledCsvHeader, labelledCsvRows } from '../io/labelled-csv.js';
 import { plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
-import { droppedRowsNote, openRowsFor, writeScoredStream } from './model-rows.js';
+import { droppedRowsNote, marginalisedNote, openRowsFor, writeScoredStream } from './model-rows.js';
 
 /**
  * gmm predict: the labelled CSV of gmm fit (input columns, segment, p_1..p_K,
@@ -19,7 +19,7 @@ export async function runPredict(
   const target = options.labels ?? '-';
   const stream = await openRowsFor(file, '--labels', target);
   const K = parameters.nComponents;
-  const { rows, dropped } = await writeScoredStream(
+  const { rows, dropped, marginalised } = await writeScoredStream(
     stream,
     document,
     parameters,
@@ -29,12 +29,12 @@ export async function runPredict(
     labelledCsvHeader(stream.headerText, K, stream.delimiter),
     ({ lines, memberships }) => labelledCsvRows(lines, memberships, K, stream.delimiter),
   );
-  if (!options.quiet) {
+  if (!options.quiet || marginalised > 0) {
     writeNote(
       io,
       'predict',
       'note',
-      `${plural(rows, 'row')} assigned to ${K} segments${droppedRowsNote(dropped)}`,
+      `${plural(rows, 'row')} assigned to ${K} segments${droppedRowsNote(dropped)}${marginalisedNote(marginalised)}`,
     );
   }
 }

@@ -71,6 +71,7 @@ export async function runSelectK(
     const selection = { criterion: options.criterion, cells };
     const fitted = describeFit(prepared, best, options, selection, {
       memberships: fitPaths.labels !== undefined,
+      impute: options.impute && fitPaths.labels !== undefined,
     });
     await writeFitOutputs('select-k', fitted, options, fitPaths, extras, io, showTable);
     return;
