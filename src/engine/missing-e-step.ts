@@ -1,5 +1,6 @@
 import type { ResponsibilitySums, RowOutputs } from './e-step.js';
 import type { PrecisionFactors } from './precision.js';
+import { NEGLIGIBLE_LOG_RATIO } from './kernels.js';
 import type { DataMatrix } from './types.js';
 import { GmmError } from '../errors.js';
 
@@ -63,16 +64,21 @@ export function missingExpectation(
 
   const P = missing.starts.length - 1;
   const terms = new Float64Array(K);
-  const diff = new Float64Array(d);
-  const filled = new Float64Array(K * d);
+  // K×d: x − μₖ on the observed cells (first q entries per component)
+  const diffs = new Float64Array(K * d);
+  const filled = new Float64Array(d);
+  const centred = new Float64Array(d);
   const patternMass = new Float64Array(K);
+  const obs = new Int32Array(d);
+  const mis = new Int32Array(d);
   let logLikelihood = 0;
   for (let p = 0; p < P; p++) {
-    const obs: number[] = [];
-    const mis: number[] = [];
-    for (let j = 0; j < d; j++) (missing.observed[p * d + j] === 1 ? obs : mis).push(j);
-    const q = obs.length;
-    const r = mis.length;
+    let q = 0;
+    let r = 0;
+    for (let j = 0; j < d; j++) {
+      if (missing.observed[p * d + j] === 1) obs[q++] = j;
+      else mis[r++] = j;
+    }
     // Per component: C (r×r), B = C Λ_mo (r×q, so x̂_m = μ_m − B (x_o − μ_o)),
     // S = Λ_oo − Λ_om B (q×q), and the constant of log πₖ N(x_o | ·).
     const conditional = new Float64Array(K * r * r);
@@ -112,24 +118,20 @@ export function missingExpectation(
       const wi = rowWeights === undefined ? 1 : rowWeights[i];
       let max = -Infinity;
       for (let k = 0; k < K; k++) {
-        for (let a = 0; a < q; a++) diff[a] = values[o + obs[a]] - means[k * d + obs[a]];
+        const D = k * d;
+        for (let a = 0; a < q; a++) diffs[D + a] = values[o + obs[a]] - means[D + obs[a]];
+        // (x_o − μ_o)ᵀ S (x_o − μ_o), S symmetric: the diagonal plus twice the upper part
         let quadratic = 0;
         const S = k * q * q;
         for (let a = 0; a < q; a++) {
-          let s = 0;
-          for (let b = 0; b < q; b++) s += schur[S + a * q + b] * diff[b];
-          quadratic += diff[a] * s;
+          const da = diffs[D + a];
+          let s = 0.5 * schur[S + a * q + a] * da;
+          for (let b = a + 1; b < q; b++) s += schur[S + a * q + b] * diffs[D + b];
+          quadratic += da * s;
         }
-        const t = constant[k] - 0.5 * quadratic;
+        const t = constant[k] - quadratic;
         terms[k] = t;
         if (t > max) max = t;
-        // x̂ₖ: observed cells as they are, missing ones by regression
-        for (let a = 0; a < q; a++) filled[k * d + obs[a]] = values[o + obs[a]];
-        for (let a = 0; a < r; a++) {
-          let s = means[k * d + mis[a]];
-          for (let b = 0; b < q; b++) s -= regression[k * r * q + a * q + b] * diff[b];
-          filled[k * d + mis[a]] = s;
-        }
       }
       if (!(max > -Infinity && max < Infinity)) {
         throw new GmmError(
@@ -139,7 +141,8 @@ export function missingExpectation(
       }
       let total = 0;
       for (let k = 0; k < K; k++) {
-        terms[k] = Math.exp(terms[k] - max);
+        const delta = terms[k] - max;
+        terms[k] = delta < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(delta);
         total += terms[k];
       }
       const lse = max + Math.log(total);
@@ -147,8 +150,9 @@ export function missingExpectation(
       if (rows.logDensity) rows.logDensity[i] = lse;
       let bestR = -1;
       let bestK = 0;
+      const inverse = 1 / total;
       for (let k = 0; k < K; k++) {
-        const rk = terms[k] / total;
+        const rk = terms[k] * inverse;
         terms[k] = rk;
         if (resp !== null) resp[i * K + k] = rk;
         if (rk > bestR) {
@@ -158,28 +162,36 @@ export function missingExpectation(
       }
       if (rows.labels) rows.labels[i] = bestK;
       if (rows.certainty) rows.certainty[i] = bestR;
-      if (imputed !== undefined) {
-        for (let a = 0; a < r; a++) {
-          let s = 0;
-          for (let k = 0; k < K; k++) s += terms[k] * filled[k * d + mis[a]];
-          imputed[o + mis[a]] = s;
-        }
-      }
-      if (sums === undefined) continue;
+      if (sums === undefined && imputed === undefined) continue;
+      if (imputed !== undefined) for (let a = 0; a < r; a++) imputed[o + mis[a]] = 0;
       for (let k = 0; k < K; k++) {
-        const rw = terms[k] * wi;
+        const rk = terms[k];
+        if (rk === 0) continue;
+        // x̂ₖ: observed cells as they are, missing ones by regression
+        const D = k * d;
+        for (let a = 0; a < q; a++) filled[obs[a]] = values[o + obs[a]];
+        const R = k * r * q;
+        for (let a = 0; a < r; a++) {
+          let s = means[D + mis[a]];
+          for (let b = 0; b < q; b++) s -= regression[R + a * q + b] * diffs[D + b];
+          filled[mis[a]] = s;
+          if (imputed !== undefined) imputed[o + mis[a]] += rk * s;
+        }
+        if (sums === undefined) continue;
+        const rw = rk * wi;
         if (rw === 0) continue;
         sums.nk[k] += rw;
         patternMass[k] += rw;
-        const c = pooled ? 0 : k * d;
-        const s = pooled ? 0 : k * d * d;
+        const c = pooled ? 0 : D;
+        const sc = pooled ? 0 : k * d * d;
         for (let a = 0; a < d; a++) {
-          sums.weightedSums[k * d + a] += rw * filled[k * d + a];
-          diff[a] = filled[k * d + a] - means[c + a];
+          sums.weightedSums[D + a] += rw * filled[a];
+          centred[a] = filled[a] - means[c + a];
         }
         for (let a = 0; a < d; a++) {
-          const ra = rw * diff[a];
-          for (let b = a; b < d; b++) sums.scatter[s + a * d + b] += ra * diff[b];
+          const ra = rw * centred[a];
+          const row = sc + a * d;
+          for (let b = a; b < d; b++) sums.scatter[row + b] += ra * centred[b];
         }
       }
     }

@@ -38,43 +38,54 @@ export function groupRowsByPattern(
   if (!hasMissingCells(values)) {
     return { data: { values, nSamples, nFeatures, rowWeights }, order: undefined };
   }
-  // Pattern of each row as a key (observed columns), and each key's first row.
-  const keyOf = new Array<string>(nSamples);
-  const patternIndex = new Map<string, number>();
-  const patternKeys: string[] = [];
-  const completeKey = '1'.repeat(d);
+  // Each row's pattern as a number (observed columns; d ≤ 30 as bits, else an index
+  // into the distinct observed-column strings), patterns numbered by first row.
+  const patternOf = new Int32Array(nSamples); // −1: complete
+  const patternIndex = new Map<number | string, number>();
+  const patternMasks: Uint8Array[] = [];
   const columnMeans = new Float64Array(d);
   const columnWeights = new Float64Array(d);
+  const rowMask = new Uint8Array(d);
   for (let i = 0; i < nSamples; i++) {
-    let key = '';
     const w = rowWeights === undefined ? 1 : rowWeights[i];
+    let bits = 0;
+    let nObserved = 0;
     for (let j = 0; j < d; j++) {
       const x = values[i * d + j];
-      if (x === x) {
-        key += '1';
+      const seen = x === x;
+      rowMask[j] = seen ? 1 : 0;
+      if (seen) {
+        nObserved++;
+        if (d <= 30) bits |= 1 << j;
         columnMeans[j] += w * x;
         columnWeights[j] += w;
-      } else {
-        key += '0';
       }
     }
-    if (!key.includes('1')) {
+    if (nObserved === 0) {
       throw new GmmError('data', `row ${i + 1} has no observed value in the modelled columns`);
     }
-    keyOf[i] = key;
-    if (key !== completeKey && !patternIndex.has(key)) {
-      patternIndex.set(key, patternKeys.length);
-      patternKeys.push(key);
+    if (nObserved === d) {
+      patternOf[i] = -1;
+      continue;
     }
+    const key = d <= 30 ? bits : rowMask.join('');
+    let p = patternIndex.get(key);
+    if (p === undefined) {
+      p = patternMasks.length;
+      patternIndex.set(key, p);
+      patternMasks.push(rowMask.slice());
+    }
+    patternOf[i] = p;
   }
-  for (let j = 0; j < d; j++)
+  for (let j = 0; j < d; j++) {
     columnMeans[j] = columnWeights[j] > 0 ? columnMeans[j] / columnWeights[j] : 0;
-  const P = patternKeys.length;
+  }
+  const P = patternMasks.length;
   const counts = new Int32Array(P + 1);
   let nComplete = 0;
   for (let i = 0; i < nSamples; i++) {
-    if (keyOf[i] === completeKey) nComplete++;
-    else counts[patternIndex.get(keyOf[i])!]++;
+    if (patternOf[i] < 0) nComplete++;
+    else counts[patternOf[i]]++;
   }
   const starts = new Int32Array(P + 1);
   starts[0] = nComplete;
@@ -83,12 +94,10 @@ export function groupRowsByPattern(
   const order = new Int32Array(nSamples);
   let completeAt = 0;
   for (let i = 0; i < nSamples; i++) {
-    order[keyOf[i] === completeKey ? completeAt++ : next[patternIndex.get(keyOf[i])!]++] = i;
+    order[patternOf[i] < 0 ? completeAt++ : next[patternOf[i]]++] = i;
   }
   const observed = new Uint8Array(P * d);
-  patternKeys.forEach((key, p) => {
-    for (let j = 0; j < d; j++) observed[p * d + j] = key[j] === '1' ? 1 : 0;
-  });
+  patternMasks.forEach((mask, p) => observed.set(mask, p * d));
   const grouped = new Float64Array(nSamples * d);
   const weights = rowWeights === undefined ? undefined : new Float64Array(nSamples);
   for (let s = 0; s < nSamples; s++) {

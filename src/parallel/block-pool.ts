@@ -55,9 +55,24 @@ export class BlockPool {
     const assignments = this.workers.map((_, w) =>
       Array.from({ length: nBlocks }, (_, b) => b).filter((b) => b % this.workers.length === w),
     );
-    const answers = await Promise.all(
+    const pending = Promise.all(
       this.workers.map((worker, w) => this.request(worker, factors, assignments[w])),
     );
+    // The rows with missing cells, here while the workers do the blocks (their sums
+    // are still added after the blocks', in the single-threaded E-step's order).
+    let extra: ResponsibilitySums | undefined;
+    let missingLogLikelihood = 0;
+    if (this.data.missing !== undefined) {
+      extra = createResponsibilitySums(factors.nComponents, this.data.nFeatures);
+      beginSums(extra, factors);
+      try {
+        missingLogLikelihood = missingExpectation(this.data, factors, null, extra, {});
+      } catch (error) {
+        await pending.catch(() => undefined);
+        throw error;
+      }
+    }
+    const answers = await pending;
     const byBlock: BlockResult[] = new Array(nBlocks);
     for (const results of answers) for (const result of results) byBlock[result.block] = result;
     beginSums(sums, factors);
@@ -66,10 +81,8 @@ export class BlockPool {
       logLikelihood += result.logLikelihood;
       addSums(sums, result);
     }
-    if (this.data.missing !== undefined) {
-      const extra = createResponsibilitySums(factors.nComponents, this.data.nFeatures);
-      beginSums(extra, factors);
-      logLikelihood += missingExpectation(this.data, factors, null, extra, {});
+    if (extra !== undefined) {
+      logLikelihood += missingLogLikelihood;
       addSums(sums, extra);
     }
     return logLikelihood;
