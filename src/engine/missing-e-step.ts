@@ -1,7 +1,7 @@
 import type { ResponsibilitySums, RowOutputs } from './e-step.js';
 import type { PrecisionFactors } from './precision.js';
-import { NEGLIGIBLE_LOG_RATIO } from './kernels.js';
-import type { DataMatrix } from './types.js';
+import { patternKernel, type PatternKernel } from './pattern-kernel.js';
+import type { DataMatrix, MissingPatterns } from './types.js';
 import { GmmError } from '../errors.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -66,12 +66,18 @@ export function missingExpectation(
   const terms = new Float64Array(K);
   // K×d: x − μₖ on the observed cells (first q entries per component)
   const diffs = new Float64Array(K * d);
-  const filled = new Float64Array(d);
-  const centred = new Float64Array(d);
   const patternMass = new Float64Array(K);
   const obs = new Int32Array(d);
   const mis = new Int32Array(d);
+  // per-pattern work arrays, sized for the largest pattern (allocated once per E-step)
+  const conditional = new Float64Array(K * d * d);
+  const regression = new Float64Array(K * d * d);
+  const schur = new Float64Array(K * d * d);
+  const constant = new Float64Array(K);
+  const mm = new Float64Array(d * d);
+  const work = new Float64Array(2 * d * d);
   let logLikelihood = 0;
+  const kernels = kernelsOf(missing, d);
   for (let p = 0; p < P; p++) {
     let q = 0;
     let r = 0;
@@ -81,17 +87,12 @@ export function missingExpectation(
     }
     // Per component: C (r×r), B = C Λ_mo (r×q, so x̂_m = μ_m − B (x_o − μ_o)),
     // S = Λ_oo − Λ_om B (q×q), and the constant of log πₖ N(x_o | ·).
-    const conditional = new Float64Array(K * r * r);
-    const regression = new Float64Array(K * r * q);
-    const schur = new Float64Array(K * q * q);
-    const constant = new Float64Array(K);
     for (let k = 0; k < K; k++) {
       const L = k * d * d;
-      const mm = new Float64Array(r * r);
       for (let a = 0; a < r; a++) {
         for (let b = 0; b < r; b++) mm[a * r + b] = precisions[L + mis[a] * d + mis[b]];
       }
-      const halfLogDetMm = invertSymmetric(mm, r, conditional, k * r * r, k);
+      const halfLogDetMm = invertSymmetric(mm, r, conditional, k * r * r, k, work);
       for (let a = 0; a < r; a++) {
         for (let b = 0; b < q; b++) {
           let s = 0;
@@ -113,87 +114,36 @@ export function missingExpectation(
       constant[k] = logWeight[k] - 0.5 * q * LOG_2PI + halfLogDetPrecision[k] - halfLogDetMm;
     }
     patternMass.fill(0);
-    for (let i = missing.starts[p]; i < missing.starts[p + 1]; i++) {
-      const o = i * d;
-      const wi = rowWeights === undefined ? 1 : rowWeights[i];
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) {
-        const D = k * d;
-        for (let a = 0; a < q; a++) diffs[D + a] = values[o + obs[a]] - means[D + obs[a]];
-        // (x_o − μ_o)ᵀ S (x_o − μ_o), S symmetric: the diagonal plus twice the upper part
-        let quadratic = 0;
-        const S = k * q * q;
-        for (let a = 0; a < q; a++) {
-          const da = diffs[D + a];
-          let s = 0.5 * schur[S + a * q + a] * da;
-          for (let b = a + 1; b < q; b++) s += schur[S + a * q + b] * diffs[D + b];
-          quadratic += da * s;
-        }
-        const t = constant[k] - quadratic;
-        terms[k] = t;
-        if (t > max) max = t;
-      }
-      if (!(max > -Infinity && max < Infinity)) {
-        throw new GmmError(
-          'numeric',
-          `the density of a row with missing cells is not finite under any component`,
-        );
-      }
-      let total = 0;
-      for (let k = 0; k < K; k++) {
-        const delta = terms[k] - max;
-        terms[k] = delta < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(delta);
-        total += terms[k];
-      }
-      const lse = max + Math.log(total);
-      logLikelihood += wi * lse;
-      if (rows.logDensity) rows.logDensity[i] = lse;
-      let bestR = -1;
-      let bestK = 0;
-      const inverse = 1 / total;
-      for (let k = 0; k < K; k++) {
-        const rk = terms[k] * inverse;
-        terms[k] = rk;
-        if (resp !== null) resp[i * K + k] = rk;
-        if (rk > bestR) {
-          bestR = rk;
-          bestK = k;
-        }
-      }
-      if (rows.labels) rows.labels[i] = bestK;
-      if (rows.certainty) rows.certainty[i] = bestR;
-      if (sums === undefined && imputed === undefined) continue;
-      if (imputed !== undefined) for (let a = 0; a < r; a++) imputed[o + mis[a]] = 0;
-      for (let k = 0; k < K; k++) {
-        const rk = terms[k];
-        if (rk === 0) continue;
-        // x̂ₖ: observed cells as they are, missing ones by regression
-        const D = k * d;
-        for (let a = 0; a < q; a++) filled[obs[a]] = values[o + obs[a]];
-        const R = k * r * q;
-        for (let a = 0; a < r; a++) {
-          let s = means[D + mis[a]];
-          for (let b = 0; b < q; b++) s -= regression[R + a * q + b] * diffs[D + b];
-          filled[mis[a]] = s;
-          if (imputed !== undefined) imputed[o + mis[a]] += rk * s;
-        }
-        if (sums === undefined) continue;
-        const rw = rk * wi;
-        if (rw === 0) continue;
-        sums.nk[k] += rw;
-        patternMass[k] += rw;
-        const c = pooled ? 0 : D;
-        const sc = pooled ? 0 : k * d * d;
-        for (let a = 0; a < d; a++) {
-          sums.weightedSums[D + a] += rw * filled[a];
-          centred[a] = filled[a] - means[c + a];
-        }
-        for (let a = 0; a < d; a++) {
-          const ra = rw * centred[a];
-          const row = sc + a * d;
-          for (let b = a; b < d; b++) sums.scatter[row + b] += ra * centred[b];
-        }
-      }
+    const status = new Int32Array(1);
+    logLikelihood += kernels[p](
+      values,
+      missing.starts[p],
+      missing.starts[p + 1],
+      K,
+      rowWeights ?? null,
+      means,
+      schur,
+      regression,
+      constant,
+      terms,
+      diffs,
+      resp,
+      rows.logDensity ?? null,
+      rows.labels ?? null,
+      rows.certainty ?? null,
+      sums?.nk ?? null,
+      sums?.weightedSums ?? null,
+      sums?.scatter ?? null,
+      patternMass,
+      pooled,
+      imputed ?? null,
+      status,
+    );
+    if (status[0] !== 0) {
+      throw new GmmError(
+        'numeric',
+        `the density of a row with missing cells is not finite under any component`,
+      );
     }
     if (sums === undefined) continue;
     // + Σᵢ wᵢ rᵢₖ Cₖ on the missing block, once per pattern
@@ -210,9 +160,24 @@ export function missingExpectation(
   return logLikelihood;
 }
 
+/** Each pattern's generated row loop, looked up once per grouped matrix. */
+const patternKernels = new WeakMap<MissingPatterns, PatternKernel[]>();
+
+function kernelsOf(missing: MissingPatterns, d: number): PatternKernel[] {
+  let kernels = patternKernels.get(missing);
+  if (kernels === undefined) {
+    kernels = Array.from({ length: missing.starts.length - 1 }, (_, p) =>
+      patternKernel(d, missing.observed.subarray(p * d, (p + 1) * d)),
+    );
+    patternKernels.set(missing, kernels);
+  }
+  return kernels;
+}
+
 /**
  * out[offset..] = A⁻¹ for a symmetric positive-definite r×r A (Cholesky); returns
  * ½ log|A|. `component` names the component in the error when A is not positive definite.
+ * (A's r×r entries are read from its first r² elements.)
  */
 function invertSymmetric(
   A: Float64Array,
@@ -220,8 +185,11 @@ function invertSymmetric(
   out: Float64Array,
   offset: number,
   component: number,
+  work: Float64Array,
 ): number {
-  const L = new Float64Array(r * r);
+  // work: 2r² scratch (the factor L, then L⁻¹), zeroed here
+  work.fill(0, 0, 2 * r * r);
+  const L = work.subarray(0, r * r);
   let halfLogDet = 0;
   for (let a = 0; a < r; a++) {
     for (let b = 0; b <= a; b++) {
@@ -242,7 +210,7 @@ function invertSymmetric(
     }
   }
   // L⁻¹ by forward substitution, then A⁻¹ = L⁻ᵀ L⁻¹
-  const inv = new Float64Array(r * r);
+  const inv = work.subarray(r * r, 2 * r * r);
   for (let col = 0; col < r; col++) {
     for (let row = col; row < r; row++) {
       let s = row === col ? 1 : 0;
