@@ -45,6 +45,17 @@ export interface ExtraOutput {
 }
 
 /** An output file's name inside --out-dir, or undefined without it. */
+/** --impute fills missing cells, which only --missing em keeps: refused without it. */
+export function checkImpute(options: { impute: boolean; missing: string }): void {
+  if (options.impute && options.missing !== 'em') {
+    throw new GmmError(
+      'usage',
+      `--impute needs --missing em (with --missing ${options.missing} no row keeps a missing cell)`,
+      'add --missing em to fit the rows with missing cells and impute them',
+    );
+  }
+}
+
 export function inOutDir(outDir: string | undefined, name: string): string | undefined {
   return outDir === undefined ? undefined : join(outDir, name);
 }

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectFailure, runGmmInProcess, scratchDirectory } from './hostile.js';
 
 /** Bad --weights: exit 1, one line naming file, line, column and value, and a hint. */
@@ -83,5 +83,37 @@ describe('hostile weights', () => {
       2,
       'gmm fit: --weights "w" is also a modelled column (--cols)\nhint: a weight column says how many rows each row stands for: leave it out of --cols\n',
     );
+  });
+
+  it('--impute without --missing em is a usage error', async () => {
+    const file = withWeight('impute.csv', '1');
+    const result = await runGmmInProcess(['fit', file, '--cols', 'x,y', '-k', '2', '--impute']);
+    expectFailure(
+      result,
+      2,
+      'gmm fit: --impute needs --missing em (with --missing error no row keeps a missing cell)\nhint: add --missing em to fit the rows with missing cells and impute them\n',
+    );
+  });
+
+  it('a row of weight 0 is still labelled', async () => {
+    const file = withWeight('zero-row.csv', '0');
+    const labels = join(dir, 'zero-row-labels.csv');
+    const result = await runGmmInProcess([
+      'fit',
+      file,
+      '--cols',
+      'x,y',
+      '-k',
+      '2',
+      '--weights',
+      'w',
+      '--labels',
+      labels,
+      '-q',
+    ]);
+    expect(result.status).toBe(0);
+    const lines = readFileSync(labels, 'utf8').trimEnd().split('\n');
+    expect(lines.length).toBe(11);
+    expect(lines[4]).toMatch(/^[0-9.]+,[0-9.]+,0,[12],/);
   });
 });
