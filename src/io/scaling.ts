@@ -126,9 +126,10 @@ export function fitScaler(
   nFeatures: number,
   method: ScaleMethod,
   columnNames: readonly string[],
-  summaries = summarizeColumns(values, nSamples, nFeatures),
+  given?: ColumnSummary[],
   rowWeights?: Float64Array,
 ): Scaler {
+  const summaries = given ?? summarizeColumns(values, nSamples, nFeatures, rowWeights);
   const center: number[] = [];
   const scale: number[] = [];
   for (let j = 0; j < nFeatures; j++) {

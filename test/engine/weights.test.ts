@@ -11,6 +11,8 @@ import { sumResponsibilities } from '../../src/engine/m-step.js';
 import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { classifyRows } from '../../src/engine/predict.js';
 import { Random } from '../../src/engine/random.js';
+import { groupRowsByPattern } from '../../src/engine/row-patterns.js';
+import { subsampleRows } from '../../src/engine/search-sample.js';
 import { fitMixture } from '../../src/engine/search.js';
 import { scoreFit } from '../../src/engine/select-model.js';
 import { COVARIANCE_TYPES, type DataMatrix } from '../../src/engine/types.js';
@@ -108,5 +110,50 @@ describe('weighted rows equal repeated rows', () => {
     assertClose(sa.logLikelihood, sb.logLikelihood, 1e-7, 'ℓ');
     assertClose(sa.bic, sb.bic, 1e-7, 'BIC');
     assertAllClose(fa.parameters.means, fb.parameters.means, 1e-4, 'means');
+    // the budget counts Σw rows: as many starts as on the repeated rows
+    expect(fa.starts.length).toBe(fb.starts.length);
+  });
+
+  it('a search subsample draws rows in proportion to weight, and keeps patterns grouped', () => {
+    const n = 3000;
+    const w = Float64Array.from({ length: n }, (_, i) => i % 3); // 0, 1, 2
+    const data: DataMatrix = {
+      values: new Float64Array(n * 2).map((_, e) => e),
+      nSamples: n,
+      nFeatures: 2,
+      rowWeights: w,
+    };
+    const sub = subsampleRows(data, 30_000, 7);
+    const drawn = [0, 0, 0];
+    for (let i = 0; i < sub.nSamples; i++) {
+      const row = sub.values[i * 2] / 2;
+      drawn[row % 3] += sub.rowWeights![i];
+    }
+    expect(drawn[0]).toBe(0);
+    expect(drawn[1] + drawn[2]).toBe(30_000);
+    // weight 2 rows are drawn twice as often as weight 1 rows (binomial sd ≈ 0.8%)
+    expect(drawn[2] / drawn[1]).toBeGreaterThan(1.9);
+    expect(drawn[2] / drawn[1]).toBeLessThan(2.1);
+    const holes = groupRowsByPattern(
+      Float64Array.from({ length: 600 }, (_, e) => (e % 7 === 3 ? NaN : e)),
+      200,
+      3,
+    ).data;
+    const part = subsampleRows(holes, 50, 1);
+    expect(part.missing!.starts.at(-1)).toBe(50);
+    // each drawn row keeps the pattern it had in the whole matrix
+    const patternAt = (m: NonNullable<DataMatrix['missing']>, i: number): string => {
+      if (i < m.nComplete) return 'complete';
+      let p = 0;
+      while (i >= m.starts[p + 1]) p++;
+      return Array.from(m.observed.subarray(p * 3, p * 3 + 3)).join('');
+    };
+    const rowKey = (d: DataMatrix, i: number) =>
+      Array.from(d.values.subarray(i * 3, i * 3 + 3)).join();
+    const source = new Map(Array.from({ length: 200 }, (_, i) => [rowKey(holes, i), i]));
+    for (let i = 0; i < 50; i++) {
+      const from = source.get(rowKey(part, i))!;
+      expect(patternAt(part.missing!, i)).toBe(patternAt(holes.missing!, from));
+    }
   });
 });
