@@ -39,9 +39,52 @@ export function columnVariances(
   return variances;
 }
 
-/** columnVariances of a data matrix, with its row weights. */
+/**
+ * columnVariances of a data matrix, with its row weights; with missing cells
+ * (row-patterns.ts), each column's variance over its observed cells only (the
+ * placeholders in missing cells would shrink it).
+ */
 export function dataVariances(data: DataMatrix): Float64Array {
-  return columnVariances(data.values, data.nSamples, data.nFeatures, data.rowWeights);
+  const { values, nSamples, nFeatures: d, rowWeights, missing } = data;
+  if (missing === undefined) return columnVariances(values, nSamples, d, rowWeights);
+  const P = missing.starts.length - 1;
+  const total = new Float64Array(d);
+  const means = new Float64Array(d);
+  const variances = new Float64Array(d);
+  // rows [first, end) observing the columns j with mask[j] = 1 (complete rows: all)
+  const all = new Uint8Array(d).fill(1);
+  const ranges: { first: number; end: number; mask: Uint8Array }[] = [
+    { first: 0, end: missing.nComplete, mask: all },
+  ];
+  for (let p = 0; p < P; p++) {
+    ranges.push({
+      first: missing.starts[p],
+      end: missing.starts[p + 1],
+      mask: missing.observed.subarray(p * d, (p + 1) * d),
+    });
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    for (const { first, end, mask } of ranges) {
+      for (let i = first; i < end; i++) {
+        const w = rowWeights === undefined ? 1 : rowWeights[i];
+        for (let j = 0; j < d; j++) {
+          if (mask[j] === 0) continue;
+          const x = values[i * d + j];
+          if (pass === 0) {
+            total[j] += w;
+            means[j] += w * x;
+          } else {
+            variances[j] += w * (x - means[j]) * (x - means[j]);
+          }
+        }
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      if (pass === 0) means[j] /= total[j];
+      else variances[j] /= total[j];
+    }
+  }
+  return variances;
 }
 
 /**

@@ -5,6 +5,7 @@
  * ℓ, MCAR recovery and weights combined with missing cells.
  */
 import { describe, expect, it } from 'vitest';
+import { dataVariances } from '../../src/engine/degeneracy.js';
 import { createResponsibilitySums, expectationStep } from '../../src/engine/e-step.js';
 import { emSteps, runSteps } from '../../src/engine/em.js';
 import { parametersFromSums } from '../../src/engine/m-step.js';
@@ -225,6 +226,16 @@ describe('missing cells: the E-step and M-step against the formulas', () => {
         assertClose(imputed[i * d + j], expected, 1e-10, `row ${i} column ${j}`);
       });
     });
+  });
+
+  it('the degeneracy rules compare against each column’s observed variance', () => {
+    const variances = dataVariances(grouped);
+    for (let j = 0; j < d; j++) {
+      const cells = holed.map((x) => x[j]).filter((v) => !Number.isNaN(v));
+      const mean = cells.reduce((s, v) => s + v, 0) / cells.length;
+      const expected = cells.reduce((s, v) => s + (v - mean) ** 2, 0) / cells.length;
+      assertClose(variances[j], expected, 1e-12, `variance of column ${j}`);
+    }
   });
 
   it('a subset of grouped rows stays grouped', () => {
