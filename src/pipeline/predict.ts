@@ -29,7 +29,7 @@ export async function runPredict(
     labelledCsvHeader(stream.headerText, K, stream.delimiter),
     ({ lines, memberships }) => labelledCsvRows(lines, memberships, K, stream.delimiter),
   );
-  if (!options.quiet || marginalised > 0) {
+  if (!options.quiet) {
     writeNote(
       io,
       'predict',

@@ -82,7 +82,7 @@ export async function runScore(
       return text;
     },
   );
-  if (!options.quiet || threshold !== undefined || marginalised > 0) {
+  if (!options.quiet || threshold !== undefined) {
     const flaggedText =
       threshold === undefined
         ? ''
