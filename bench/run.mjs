@@ -10,7 +10,7 @@
 //   d csv        10M×5 CSV: parse to Float64Array (MB/s), and a K=8 fit's peak RSS
 //   e select-k   `gmm select-k -k 1..10 --covariance all` on 1e5×5 vs a scikit-learn loop
 //   f scaling    (b) at n=1e5 and 1e6: does 10× rows cost 10× ± 20% time?
-//   j missing    `gmm fit -k 4 --missing em` on 1M×5 with 5% of cells missing vs the complete file
+//   k missing    `gmm fit -k 4 --missing em` on 1M×5 with 5% of cells missing vs the complete file
 //
 // Every gmm and scikit-learn number is measured in this run, in child processes, so
 // ratios compare like with like on the same machine at the same moment. The exit
@@ -839,7 +839,7 @@ const SCENARIOS = [
     run: scenarioAutoK,
   },
   {
-    id: 'j',
+    id: 'k',
     name: 'missing',
     title: `gmm fit --missing em on ${formatRows(CONFIG.autoKRows)}×5 rows with 5% of cells missing`,
     run: scenarioMissing,
