@@ -10,13 +10,14 @@
 //   d csv        10M×5 CSV: parse to Float64Array (MB/s), and a K=8 fit's peak RSS
 //   e select-k   `gmm select-k -k 1..10 --covariance all` on 1e5×5 vs a scikit-learn loop
 //   f scaling    (b) at n=1e5 and 1e6: does 10× rows cost 10× ± 20% time?
+//   k missing    `gmm fit -k 4 --missing em` on 1M×5 with 5% of cells missing vs the complete file
 //
 // Every gmm and scikit-learn number is measured in this run, in child processes, so
 // ratios compare like with like on the same machine at the same moment. The exit
 // status is always 0: a failed scenario is printed, never fatal. Not part of the tests.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -430,6 +431,67 @@ async function scenarioAutoK() {
   };
 }
 
+/**
+ * --missing em: the auto-K data (4 blobs) with 5% of cells emptied at random (a
+ * fixed LCG; a row keeps at least one cell), fitted at K=4 with --missing em, against
+ * the complete file. Goal from #13: at most twice the complete-data fit's time.
+ */
+async function scenarioMissing() {
+  const rowsCount = CONFIG.autoKRows;
+  const { path } = await ensureCsv(rowsCount, 5, 4, 3, 8);
+  const holes = path.replace(/\.csv$/, '-missing5.csv');
+  if (!existsSync(holes)) {
+    let state = 13;
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const out = [lines[0]];
+    for (let i = 1; i < lines.length; i++) {
+      const cells = lines[i].split(',');
+      let kept = 0;
+      const emptied = cells.map((cell) => {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        if (state / 2 ** 32 < 0.05) return '';
+        kept++;
+        return cell;
+      });
+      if (kept === 0) emptied[0] = cells[0];
+      out.push(emptied.join(','));
+    }
+    writeFileSync(`${holes}.partial`, `${out.join('\n')}\n`);
+    renameSync(`${holes}.partial`, holes);
+  }
+  const run = async (file, extra) => {
+    const result = await runChild(
+      process.execPath,
+      [GMM, 'fit', file, '-k', '4', '-q', '--format', 'json', ...extra],
+      { timeoutS: 900 },
+    );
+    if (!ok(result)) throw new Error(`gmm fit ${extra.join(' ')}: ${failureOf(result, 900)}`);
+    return { seconds: result.seconds, summary: JSON.parse(result.stdout) };
+  };
+  const complete = await run(path, []);
+  const missing = await run(holes, ['--missing', 'em']);
+  const ratio = missing.seconds / complete.seconds;
+  return {
+    rows: [
+      {
+        measure: `gmm fit -k 4, ${formatRows(rowsCount)}×5 rows, complete`,
+        gmm: formatSeconds(complete.seconds),
+        target: '',
+        met: undefined,
+        note: `ℓ ${complete.summary.logLikelihood}`,
+      },
+      {
+        measure: '  the same with 5% of cells missing, --missing em',
+        gmm: formatSeconds(missing.seconds),
+        target: '≤ 2× the complete fit',
+        met: ratio <= 2,
+        note: `${ratio.toFixed(2)}× · ℓ ${missing.summary.logLikelihood} (observed cells)`,
+      },
+    ],
+    notes: ["wall time of node bin/gmm.js, CSV read included; the auto-k scenario's data"],
+  };
+}
+
 /** bench/search_quality.mjs: best-known-optimum hits on the public data sets. */
 async function scenarioSearchQuality() {
   const args = [join(ROOT, 'bench', 'search_quality.mjs')];
@@ -775,6 +837,12 @@ const SCENARIOS = [
     name: 'auto-k',
     title: `gmm fit with K by BIC on ${formatRows(CONFIG.autoKRows)}×5 rows`,
     run: scenarioAutoK,
+  },
+  {
+    id: 'k',
+    name: 'missing',
+    title: `gmm fit --missing em on ${formatRows(CONFIG.autoKRows)}×5 rows with 5% of cells missing`,
+    run: scenarioMissing,
   },
   {
     id: 'i',

@@ -78,9 +78,9 @@ export const INPUT_OPTIONS: OptionTable<InputOptions> = {
 export const MISSING_OPTIONS: OptionTable<MissingOptions> = {
   missing: {
     flags: '--missing <policy>',
-    help: 'a row with an empty or NA modelled cell: error, or drop it',
+    help: 'a row with an empty or NA modelled cell: error, drop it, or em: use its observed cells (the likelihood marginalised over the missing ones)',
     default: 'error',
-    parse: choiceParser(['error', 'drop'] as const),
+    parse: choiceParser(['error', 'drop', 'em'] as const),
   },
 };
 
@@ -143,6 +143,10 @@ export const MODEL_OPTIONS: Omit<OptionTable<ModelOptions>, 'components'> = {
     defaultText: 'the number of cores',
     parse: parsePositiveInteger,
   },
+  weights: {
+    flags: '--weights <column>',
+    help: 'a column of row weights (frequencies ≥ 0): a row of weight w counts as w rows',
+  },
   ...TERMINAL_OPTIONS,
 };
 
@@ -177,6 +181,11 @@ export const FIT_OUTPUT_OPTIONS: OptionTable<FitOutputOptions> = {
     help: `summary format: ${SUMMARY_FORMATS.join(', ')}`,
     default: 'table',
     parse: choiceParser(SUMMARY_FORMATS),
+  },
+  impute: {
+    flags: '--impute',
+    help: 'with --missing em: the labelled CSV adds <column>_imputed for each modelled column (missing cells filled by their conditional mean, original units)',
+    default: false,
   },
 };
 

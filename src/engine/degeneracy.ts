@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import type { CovarianceType, MixtureParameters } from './types.js';
+import type { CovarianceType, DataMatrix, MixtureParameters } from './types.js';
 
 /**
  * A variance this small, relative to the data's own spread in that direction, means a
@@ -8,25 +8,82 @@ import type { CovarianceType, MixtureParameters } from './types.js';
  */
 export const COLLAPSE_EIGENVALUE_RATIO = 1e-5;
 
-/** Per-column variance of the (scaled) data: d. */
+/**
+ * Per-column variance of the (scaled) data: d. With row weights, the weighted
+ * (frequency) variance: that of the rows repeated wᵢ times.
+ */
 export function columnVariances(
   values: Float64Array,
   nSamples: number,
   nFeatures: number,
+  rowWeights?: Float64Array,
 ): Float64Array {
+  const weight = (i: number) => (rowWeights === undefined ? 1 : rowWeights[i]);
+  let total = 0;
   const means = new Float64Array(nFeatures);
   for (let i = 0; i < nSamples; i++) {
-    for (let j = 0; j < nFeatures; j++) means[j] += values[i * nFeatures + j];
+    const w = weight(i);
+    total += w;
+    for (let j = 0; j < nFeatures; j++) means[j] += w * values[i * nFeatures + j];
   }
-  for (let j = 0; j < nFeatures; j++) means[j] /= nSamples;
+  for (let j = 0; j < nFeatures; j++) means[j] /= total;
   const variances = new Float64Array(nFeatures);
   for (let i = 0; i < nSamples; i++) {
+    const w = weight(i);
     for (let j = 0; j < nFeatures; j++) {
       const delta = values[i * nFeatures + j] - means[j];
-      variances[j] += delta * delta;
+      variances[j] += w * delta * delta;
     }
   }
-  for (let j = 0; j < nFeatures; j++) variances[j] /= nSamples;
+  for (let j = 0; j < nFeatures; j++) variances[j] /= total;
+  return variances;
+}
+
+/**
+ * columnVariances of a data matrix, with its row weights; with missing cells
+ * (row-patterns.ts), each column's variance over its observed cells only (the
+ * placeholders in missing cells would shrink it).
+ */
+export function dataVariances(data: DataMatrix): Float64Array {
+  const { values, nSamples, nFeatures: d, rowWeights, missing } = data;
+  if (missing === undefined) return columnVariances(values, nSamples, d, rowWeights);
+  const P = missing.starts.length - 1;
+  const total = new Float64Array(d);
+  const means = new Float64Array(d);
+  const variances = new Float64Array(d);
+  // rows [first, end) observing the columns j with mask[j] = 1 (complete rows: all)
+  const all = new Uint8Array(d).fill(1);
+  const ranges: { first: number; end: number; mask: Uint8Array }[] = [
+    { first: 0, end: missing.nComplete, mask: all },
+  ];
+  for (let p = 0; p < P; p++) {
+    ranges.push({
+      first: missing.starts[p],
+      end: missing.starts[p + 1],
+      mask: missing.observed.subarray(p * d, (p + 1) * d),
+    });
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    for (const { first, end, mask } of ranges) {
+      for (let i = first; i < end; i++) {
+        const w = rowWeights === undefined ? 1 : rowWeights[i];
+        for (let j = 0; j < d; j++) {
+          if (mask[j] === 0) continue;
+          const x = values[i * d + j];
+          if (pass === 0) {
+            total[j] += w;
+            means[j] += w * x;
+          } else {
+            variances[j] += w * (x - means[j]) * (x - means[j]);
+          }
+        }
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      if (pass === 0) means[j] /= total[j];
+      else variances[j] /= total[j];
+    }
+  }
   return variances;
 }
 

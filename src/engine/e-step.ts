@@ -1,4 +1,5 @@
 import { expectationKernel } from './kernels.js';
+import { missingExpectation } from './missing-e-step.js';
 import type { PrecisionFactors } from './precision.js';
 import type { DataMatrix } from './types.js';
 import { GmmError } from '../errors.js';
@@ -58,6 +59,11 @@ export interface RowOutputs {
   readonly labels?: Int32Array;
   /** The largest membership probability. */
   readonly certainty?: Float64Array;
+  /**
+   * n×d: in each missing cell of a grouped matrix (row-patterns.ts), its conditional
+   * mean under the row's posterior, Σₖ rᵢₖ E[x_m | x_o, k]; other cells untouched.
+   */
+  readonly imputed?: Float64Array;
 }
 
 /**
@@ -92,7 +98,8 @@ export function expectationBlock(
   const end = Math.min(nSamples, start + BLOCK_ROWS);
   if (sums) beginSums(sums, factors);
   const status = new Int32Array(1);
-  const logLikelihood = expectationKernel(d, factors.shape)(
+  const weights = data.rowWeights?.subarray(start, end) ?? null;
+  const logLikelihood = expectationKernel(d, factors.shape, weights !== null)(
     values.subarray(start * d, end * d),
     end - start,
     K,
@@ -109,6 +116,7 @@ export function expectationBlock(
     rows.certainty?.subarray(start, end) ?? null,
     status,
     factors.projectedMeans,
+    weights,
   );
   if (status[0] !== 0) {
     throw new GmmError(
@@ -144,6 +152,40 @@ export function expectationStep(
   sums?: ResponsibilitySums,
   rows: RowOutputs = {},
 ): number {
+  if (data.missing === undefined) return completeExpectation(data, factors, resp, sums, rows);
+  // Complete rows (the first nComplete) through the kernels, then the rows with
+  // missing cells pattern by pattern (missing-e-step.ts), their sums added after.
+  const logLikelihood = completeExpectation(completeRows(data), factors, resp, sums, rows);
+  const extra = sums && createResponsibilitySums(factors.nComponents, data.nFeatures);
+  if (extra) beginSums(extra, factors);
+  const rest = missingExpectation(data, factors, resp, extra, rows, rows.imputed);
+  if (sums && extra) addSums(sums, extra);
+  return logLikelihood + rest;
+}
+
+/** The complete rows of a grouped matrix (row-patterns.ts): its first nComplete rows. */
+export function completeRows(data: DataMatrix): DataMatrix {
+  const n = data.missing?.nComplete ?? data.nSamples;
+  const d = data.nFeatures;
+  return {
+    values: data.values.subarray(0, n * d),
+    nSamples: n,
+    nFeatures: d,
+    rowWeights: data.rowWeights?.subarray(0, n),
+  };
+}
+
+function completeExpectation(
+  data: DataMatrix,
+  factors: PrecisionFactors,
+  resp: Float64Array | null,
+  sums: ResponsibilitySums | undefined,
+  rows: RowOutputs,
+): number {
+  if (data.nSamples === 0) {
+    if (sums) beginSums(sums, factors);
+    return 0;
+  }
   const scratch = new Float64Array(factors.nComponents);
   const nBlocks = blockCount(data.nSamples);
   if (nBlocks <= 1) {

@@ -17,9 +17,14 @@ import type { DataMatrix } from './types.js';
  * Returns n labels in 0..K−1.
  */
 export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000): Int32Array {
-  const { values, nSamples: n, nFeatures: d } = data;
+  const { values, nSamples: n, nFeatures: d, rowWeights } = data;
   const m = Math.min(n, maxRows);
-  const size = new Float64Array(m).fill(1);
+  // A row of weight w is w identical rows, which Ward merges first at no cost: it
+  // enters as a cluster of size w (weight 0: a cluster of no rows, merged for free).
+  const size =
+    rowWeights === undefined
+      ? new Float64Array(m).fill(1)
+      : Float64Array.from(rowWeights.subarray(0, m));
   const centroid = Float64Array.from(values.subarray(0, m * d));
   const active = new Uint8Array(m).fill(1);
   const merges: { a: number; b: number; cost: number }[] = [];
@@ -30,7 +35,8 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
       const t = centroid[a * d + j] - centroid[b * d + j];
       s += t * t;
     }
-    return ((size[a] * size[b]) / (size[a] + size[b])) * s;
+    const total = size[a] + size[b];
+    return total > 0 ? ((size[a] * size[b]) / total) * s : 0;
   };
   const chain: number[] = [];
   let remaining = m;
@@ -59,7 +65,7 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
       const keep = Math.min(a, previous);
       const drop = Math.max(a, previous);
       const total = size[keep] + size[drop];
-      for (let j = 0; j < d; j++) {
+      for (let j = 0; j < d && total > 0; j++) {
         centroid[keep * d + j] =
           (size[keep] * centroid[keep * d + j] + size[drop] * centroid[drop * d + j]) / total;
       }
@@ -101,10 +107,13 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
   const centres = new Float64Array(K * d);
   const counts = new Float64Array(K);
   for (let i = 0; i < m; i++) {
-    counts[labels[i]]++;
-    for (let j = 0; j < d; j++) centres[labels[i] * d + j] += values[i * d + j];
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
+    counts[labels[i]] += w;
+    for (let j = 0; j < d; j++) centres[labels[i] * d + j] += w * values[i * d + j];
   }
-  for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) centres[k * d + j] /= counts[k];
+  for (let k = 0; k < K; k++) {
+    for (let j = 0; j < d; j++) centres[k * d + j] /= counts[k] > 0 ? counts[k] : 1;
+  }
   for (let i = m; i < n; i++) {
     let best = 0;
     let bestDistance = Infinity;

@@ -9,6 +9,9 @@ const LLOYD_STEPS = 10;
  *   kmeans++:          greedy k-means++ seeding, a few Lloyd steps, hard labels
  *   random:            each row's memberships drawn uniformly and normalised (scikit-learn's 'random')
  *   random-from-data:  K distinct rows as centres, hard labels to the nearest
+ * With row weights every draw of a row is in proportion to its weight (a row of
+ * weight 3 is as likely as three copies of it), Lloyd's means are weighted, and the
+ * M-step that follows weights the memberships.
  */
 export function initialResponsibilities(
   data: DataMatrix,
@@ -33,7 +36,12 @@ export function initialResponsibilities(
   const centers =
     method === 'kmeans++'
       ? lloyd(data, kmeansPlusPlusCenters(data, nComponents, random), nComponents)
-      : rowsAsCenters(data, sampleDistinct(nSamples, nComponents, random));
+      : rowsAsCenters(
+          data,
+          data.rowWeights === undefined
+            ? sampleDistinct(nSamples, nComponents, random)
+            : sampleDistinctWeighted(data.rowWeights, nComponents, random),
+        );
   const labels = new Int32Array(nSamples);
   assignNearest(data, centers, nComponents, labels);
   for (let i = 0; i < nSamples; i++) resp[i * nComponents + labels[i]] = 1;
@@ -50,18 +58,23 @@ export function kmeansPlusPlusCenters(
   nComponents: number,
   random: Random,
 ): Float64Array {
-  const { values, nSamples: n, nFeatures: d } = data;
+  const { values, nSamples: n, nFeatures: d, rowWeights } = data;
+  // closest[i]: wᵢ × the squared distance to the nearest centre (the D² weights).
+  const mass = (i: number) => (rowWeights === undefined ? 1 : rowWeights[i]);
   const centers = new Float64Array(nComponents * d);
   const closest = new Float64Array(n);
   const candidateDistances = new Float64Array(n);
   const bestDistances = new Float64Array(n);
   const nTrials = 2 + Math.floor(Math.log(nComponents));
 
-  let chosen = random.nextInt(n);
+  let chosen =
+    rowWeights === undefined
+      ? random.nextInt(n)
+      : drawProportional(rowWeights, sumOf(rowWeights), random);
   centers.set(values.subarray(chosen * d, chosen * d + d), 0);
   let potential = 0;
   for (let i = 0; i < n; i++) {
-    closest[i] = squaredDistance(values, i * d, values, chosen * d, d);
+    closest[i] = mass(i) * squaredDistance(values, i * d, values, chosen * d, d);
     potential += closest[i];
   }
   for (let c = 1; c < nComponents; c++) {
@@ -73,7 +86,7 @@ export function kmeansPlusPlusCenters(
       for (let i = 0; i < n; i++) {
         const distance = Math.min(
           closest[i],
-          squaredDistance(values, i * d, values, candidate * d, d),
+          mass(i) * squaredDistance(values, i * d, values, candidate * d, d),
         );
         candidateDistances[i] = distance;
         candidatePotential += distance;
@@ -91,6 +104,39 @@ export function kmeansPlusPlusCenters(
   return centers;
 }
 
+function sumOf(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
+}
+
+/**
+ * `count` distinct indices drawn one after another, each in proportion to its weight
+ * among those not yet drawn (indices of zero weight only once the others are used up).
+ */
+export function sampleDistinctWeighted(
+  weights: Float64Array,
+  count: number,
+  random: Random,
+): number[] {
+  const left = Float64Array.from(weights);
+  const order: number[] = [];
+  for (let c = 0; c < count; c++) {
+    const total = sumOf(left);
+    let pick: number;
+    if (total > 0) {
+      pick = drawProportional(left, total, random);
+    } else {
+      const free: number[] = [];
+      for (let i = 0; i < left.length; i++) if (!order.includes(i)) free.push(i);
+      pick = free[random.nextInt(free.length)];
+    }
+    order.push(pick);
+    left[pick] = 0;
+  }
+  return order;
+}
+
 /** Index i drawn with probability weights[i] / total. */
 function drawProportional(weights: Float64Array, total: number, random: Random): number {
   const target = random.nextFloat() * total;
@@ -106,7 +152,7 @@ function drawProportional(weights: Float64Array, total: number, random: Random):
 
 /** Lloyd's algorithm from the given centres (updated in place); an emptied cluster keeps its centre. */
 function lloyd(data: DataMatrix, centers: Float64Array, nComponents: number): Float64Array {
-  const { values, nSamples: n, nFeatures: d } = data;
+  const { values, nSamples: n, nFeatures: d, rowWeights } = data;
   const labels = new Int32Array(n).fill(-1);
   const nextLabels = new Int32Array(n);
   const sums = new Float64Array(nComponents * d);
@@ -123,11 +169,12 @@ function lloyd(data: DataMatrix, centers: Float64Array, nComponents: number): Fl
     counts.fill(0);
     for (let i = 0; i < n; i++) {
       const k = labels[i];
-      counts[k] += 1;
-      for (let a = 0; a < d; a++) sums[k * d + a] += values[i * d + a];
+      const w = rowWeights === undefined ? 1 : rowWeights[i];
+      counts[k] += w;
+      for (let a = 0; a < d; a++) sums[k * d + a] += w * values[i * d + a];
     }
     for (let k = 0; k < nComponents; k++) {
-      if (counts[k] === 0) continue;
+      if (!(counts[k] > 0)) continue;
       for (let a = 0; a < d; a++) centers[k * d + a] = sums[k * d + a] / counts[k];
     }
   }

@@ -13,7 +13,13 @@
  *   LD n log densities, LAB n most likely components (first on ties), CERT n their
  *   probabilities (out, or null) · status Int32Array(1): set to i+1 when row i
  *   has no finite term, and the kernel returns NaN · P K×d projected means (tied
- *   only: see PrecisionFactors.projectedMeans).
+ *   only: see PrecisionFactors.projectedMeans) · WT n row weights (weighted kernels
+ *   only, else ignored).
+ *
+ * A weighted kernel (frequency weights wᵢ) adds wᵢ·log p(xᵢ) to ℓ and wᵢ·rᵢₖ to every
+ * sum, which is what repeating row i wᵢ times would add; R, LD, LAB and CERT stay
+ * per row. Unweighted kernels are generated without the weight terms, so the common
+ * case pays nothing for them.
  *
  * The tied kernel uses W₁ only: it projects each row once, y = W₁ (x − μ₁), takes
  * ‖y − Pₖ‖² per component, and gathers the total scatter Σᵢ (xᵢ − μ₁)(xᵢ − μ₁)ᵀ in
@@ -36,6 +42,7 @@ export type ExpectationKernel = (
   CERT: Float64Array | null,
   status: Int32Array,
   P: Float64Array | null,
+  WT: Float64Array | null,
 ) => number;
 
 /**
@@ -58,14 +65,20 @@ export const NEGLIGIBLE_LOG_RATIO = -40;
 
 const cache = new Map<string, ExpectationKernel>();
 
-export function expectationKernel(d: number, shape: PrecisionShape): ExpectationKernel {
-  const key = `${d}:${shape}`;
+export function expectationKernel(
+  d: number,
+  shape: PrecisionShape,
+  weighted = false,
+): ExpectationKernel {
+  const key = `${d}:${shape}:${weighted}`;
   let kernel = cache.get(key);
   if (kernel === undefined) {
     if (shape === 'tied') {
-      kernel = d <= TIED_UNROLL_LIMIT ? unrolledTiedKernel(d) : loopedTiedKernel(d);
+      kernel =
+        d <= TIED_UNROLL_LIMIT ? unrolledTiedKernel(d, weighted) : loopedTiedKernel(d, weighted);
     } else {
-      kernel = d <= UNROLL_LIMIT ? unrolledKernel(d, shape) : loopedKernel(d, shape);
+      kernel =
+        d <= UNROLL_LIMIT ? unrolledKernel(d, shape, weighted) : loopedKernel(d, shape, weighted);
     }
     cache.set(key, kernel);
   }
@@ -98,7 +111,7 @@ const FAST_EXP = `let e = 0;
  * A kernel's body: `setup` once, then `perRow` for each row i with `o` its offset;
  * D, DD, `gather` (whether the sums are wanted) and the ℓ total `ll` are defined.
  */
-function rowLoop(d: number, setup: string, perRow: string): string {
+function rowLoop(d: number, setup: string, perRow: string, weighted: boolean): string {
   return `
   const D = ${d};
   const DD = ${d * d};
@@ -107,6 +120,7 @@ function rowLoop(d: number, setup: string, perRow: string): string {
   let ll = 0;
   for (let i = 0; i < n; i++) {
     const o = i * D;
+    ${weighted ? 'const wi = WT[i];' : ''}
 ${perRow}
   }
   return ll;`;
@@ -129,7 +143,7 @@ function compile(body: string): ExpectationKernel {
   const factory = new Function(
     'EF',
     'P2',
-    `"use strict";\nreturn function kernel(X, n, K, W, M, C, R, T, NK, SX, SC, LD, LAB, CERT, status, P) {\n${body}\n};`,
+    `"use strict";\nreturn function kernel(X, n, K, W, M, C, R, T, NK, SX, SC, LD, LAB, CERT, status, P, WT) {\n${body}\n};`,
   ) as (fractions: Float64Array, powers: Float64Array) => ExpectationKernel;
   return factory(EXP_FRACTIONS, POWERS_OF_TWO);
 }
@@ -138,7 +152,7 @@ function compile(body: string): ExpectationKernel {
  * The part shared by all forms: normalise T, accumulate ℓ, write R, LD, LAB and CERT;
  * `accumulate` runs per component with r, `perRow` once per row when gathering.
  */
-function normaliseRow(accumulate: string, perRow = ''): string {
+function normaliseRow(accumulate: string, perRow: string, weighted: boolean): string {
   return `
     if (!(max > -Infinity && max < Infinity)) { status[0] = i + 1; return NaN; }
     let total = 0;
@@ -149,19 +163,20 @@ function normaliseRow(accumulate: string, perRow = ''): string {
       total += e;
     }
     const lse = max + Math.log(total);
-    ll += lse;
+    ll += ${weighted ? 'wi * lse' : 'lse'};
     if (LD !== null) LD[i] = lse;
     const inverse = 1 / total;
     const ro = i * K;
     let bestR = -1;
     let bestK = 0;
     for (let k = 0; k < K; k++) {
-      const r = T[k] * inverse;
-      if (R !== null) R[ro + k] = r;
-      if (r > bestR) {
-        bestR = r;
+      const rk = T[k] * inverse;
+      if (R !== null) R[ro + k] = rk;
+      if (rk > bestR) {
+        bestR = rk;
         bestK = k;
       }
+      const r = ${weighted ? 'rk * wi' : 'rk'};
       if (gather && r !== 0) {
         NK[k] += r;
         const m = k * D;
@@ -180,7 +195,7 @@ ${perRow}
     }`;
 }
 
-function unrolledKernel(d: number, shape: PrecisionShape): ExpectationKernel {
+function unrolledKernel(d: number, shape: PrecisionShape, weighted: boolean): ExpectationKernel {
   const dims = range(d);
   const loadRow = dims.map((a) => `const x${a} = X[o + ${a}];`).join(' ');
   const differences = dims.map((a) => `const d${a} = x${a} - M[m + ${a}];`).join(' ');
@@ -218,12 +233,13 @@ ${componentTerms(
       ${differences}
       ${projections}`,
   mahalanobis,
-)}${normaliseRow(accumulate)}`,
+)}${normaliseRow(accumulate, '', weighted)}`,
+      weighted,
     ),
   );
 }
 
-function loopedKernel(d: number, shape: PrecisionShape): ExpectationKernel {
+function loopedKernel(d: number, shape: PrecisionShape, weighted: boolean): ExpectationKernel {
   const project =
     shape === 'diagonal'
       ? `for (let j = 0; j < D; j++) { const y = W[w + j * D + j] * (X[o + j] - M[m + j]); q += y * y; }`
@@ -256,13 +272,14 @@ function loopedKernel(d: number, shape: PrecisionShape): ExpectationKernel {
       let q = 0;
       ${project}`,
         'q',
-      )}${normaliseRow(accumulate)}`,
+      )}${normaliseRow(accumulate, '', weighted)}`,
+      weighted,
     ),
   );
 }
 
 /** Tied, d ≤ TIED_UNROLL_LIMIT: one projection per row, d per component (see the header). */
-function unrolledTiedKernel(d: number): ExpectationKernel {
+function unrolledTiedKernel(d: number, weighted: boolean): ExpectationKernel {
   const dims = range(d);
   const centred = dims.map((a) => `const e${a} = X[o + ${a}] - M[${a}];`).join(' ');
   const projections = dims
@@ -276,7 +293,11 @@ function unrolledTiedKernel(d: number): ExpectationKernel {
   const distance = dims.map((j) => `(y${j} - P[p + ${j}]) * (y${j} - P[p + ${j}])`).join(' + ');
   const accumulate = dims.map((a) => `SX[m + ${a}] += r * X[o + ${a}];`).join(' ');
   const totalScatter = dims
-    .flatMap((a) => range(d - a).map((b) => `SC[${a * d + a + b}] += e${a} * e${a + b};`))
+    .flatMap((a) =>
+      range(d - a).map(
+        (b) => `SC[${a * d + a + b}] += ${weighted ? 'wi * ' : ''}e${a} * e${a + b};`,
+      ),
+    )
     .join(' ');
   return compile(
     rowLoop(
@@ -284,13 +305,14 @@ function unrolledTiedKernel(d: number): ExpectationKernel {
       ``,
       `    ${centred}
     ${projections}
-${componentTerms('const p = k * D;', distance)}${normaliseRow(`        ${accumulate}`, `      ${totalScatter}`)}`,
+${componentTerms('const p = k * D;', distance)}${normaliseRow(`        ${accumulate}`, `      ${totalScatter}`, weighted)}`,
+      weighted,
     ),
   );
 }
 
 /** Tied, d > TIED_UNROLL_LIMIT: the same with loops. */
-function loopedTiedKernel(d: number): ExpectationKernel {
+function loopedTiedKernel(d: number, weighted: boolean): ExpectationKernel {
   return compile(
     rowLoop(
       d,
@@ -312,11 +334,13 @@ ${componentTerms(
 )}${normaliseRow(
         `        for (let a = 0; a < D; a++) SX[m + a] += r * X[o + a];`,
         `      for (let a = 0; a < D; a++) {
-        const ea = ec[a];
+        const ea = ${weighted ? 'wi * ' : ''}ec[a];
         const row = a * D;
         for (let b = a; b < D; b++) SC[row + b] += ea * ec[b];
       }`,
+        weighted,
       )}`,
+      weighted,
     ),
   );
 }

@@ -4,17 +4,21 @@ import type { CovarianceType, DataMatrix, MixtureParameters } from './types.js';
 /** scikit-learn adds 10·machine-epsilon to each Nₖ so an empty component divides safely. */
 const NK_FLOOR = 10 * Number.EPSILON;
 
-/** Σᵢ rᵢₖ and Σᵢ rᵢₖ xᵢ from the responsibilities, when the E-step did not gather them. */
+/**
+ * Σᵢ wᵢ rᵢₖ and Σᵢ wᵢ rᵢₖ xᵢ from the responsibilities, when the E-step did not gather
+ * them (wᵢ the row weights, 1 when there are none).
+ */
 export function sumResponsibilities(
   data: DataMatrix,
   resp: Float64Array,
   nComponents: number,
 ): ResponsibilitySums {
-  const { values, nSamples, nFeatures: d } = data;
+  const { values, nSamples, nFeatures: d, rowWeights } = data;
   const sums = createResponsibilitySums(nComponents, d);
   for (let i = 0; i < nSamples; i++) {
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
     for (let k = 0; k < nComponents; k++) {
-      const r = resp[i * nComponents + k];
+      const r = resp[i * nComponents + k] * w;
       if (r === 0) continue;
       sums.nk[k] += r;
       for (let a = 0; a < d; a++) sums.weightedSums[k * d + a] += r * values[i * d + a];
@@ -170,14 +174,15 @@ function scatterAroundMeans(
   means: Float64Array,
   covarianceType: CovarianceType,
 ): Float64Array {
-  const { values, nSamples, nFeatures: d } = data;
+  const { values, nSamples, nFeatures: d, rowWeights } = data;
   const full = needsFullScatter(covarianceType);
   const scatter = new Float64Array(K * d * d);
   const diff = new Float64Array(d);
   for (let i = 0; i < nSamples; i++) {
     const rowOffset = i * d;
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
     for (let k = 0; k < K; k++) {
-      const r = resp[i * K + k];
+      const r = resp[i * K + k] * w;
       if (r === 0) continue;
       const meanOffset = k * d;
       for (let a = 0; a < d; a++) diff[a] = values[rowOffset + a] - means[meanOffset + a];

@@ -1,5 +1,6 @@
 import { BLOCK_ROWS, expectationBlock, expectationStep } from './e-step.js';
 import { computePrecisionFactors } from './precision.js';
+import { groupRowsByPattern, hasMissingCells } from './row-patterns.js';
 import type { DataMatrix, MixtureParameters } from './types.js';
 
 export interface Memberships {
@@ -32,23 +33,62 @@ function classifyInto(
   data: DataMatrix,
   parameters: MixtureParameters,
   resp: Float64Array | null,
+  imputed?: Float64Array,
 ): RowClasses {
   const { nSamples } = data;
   const logDensity = new Float64Array(nSamples);
   const labels = new Int32Array(nSamples);
   const certainty = new Float64Array(nSamples);
-  const logLikelihood = expectationStep(
-    data,
-    computePrecisionFactors(parameters),
-    resp,
-    undefined,
-    {
-      logDensity,
-      labels,
-      certainty,
-    },
-  );
+  const factors = computePrecisionFactors(parameters);
+  if (data.missing === undefined && hasMissingCells(data.values)) {
+    // Rows with missing cells (NaN): each marginalised over its observed cells, on
+    // the rows grouped by pattern, the results put back in input order.
+    const { data: grouped, order } = groupRowsByPattern(
+      data.values,
+      nSamples,
+      data.nFeatures,
+      data.rowWeights,
+    );
+    const K = parameters.nComponents;
+    const d = data.nFeatures;
+    const g = {
+      logDensity: new Float64Array(nSamples),
+      labels: new Int32Array(nSamples),
+      certainty: new Float64Array(nSamples),
+      imputed: imputed === undefined ? undefined : grouped.values,
+    };
+    const groupedResp = resp === null ? null : new Float64Array(nSamples * K);
+    const logLikelihood = expectationStep(grouped, factors, groupedResp, undefined, g);
+    for (let s = 0; s < nSamples; s++) {
+      const i = order![s];
+      logDensity[i] = g.logDensity[s];
+      labels[i] = g.labels[s];
+      certainty[i] = g.certainty[s];
+      if (resp !== null) resp.set(groupedResp!.subarray(s * K, s * K + K), i * K);
+      if (imputed !== undefined) imputed.set(grouped.values.subarray(s * d, s * d + d), i * d);
+    }
+    return { logDensity, labels, certainty, logLikelihood };
+  }
+  const logLikelihood = expectationStep(data, factors, resp, undefined, {
+    logDensity,
+    labels,
+    certainty,
+    imputed,
+  });
+  if (imputed !== undefined && data.missing === undefined) imputed.set(data.values);
   return { logDensity, labels, certainty, logLikelihood };
+}
+
+/**
+ * classifyRows plus each row with its missing cells (NaN) filled by their conditional
+ * mean under the row's posterior (n×d, in the data's units); other cells as given.
+ */
+export function classifyAndImpute(
+  data: DataMatrix,
+  parameters: MixtureParameters,
+): RowClasses & { readonly imputed: Float64Array } {
+  const imputed = new Float64Array(data.nSamples * data.nFeatures);
+  return { ...classifyInto(data, parameters, null, imputed), imputed };
 }
 
 /** What criteria need of every row, summed: ℓ and Σᵢ log certaintyᵢ (for ICL). */
@@ -63,7 +103,16 @@ export interface RowScore {
  * summation as classifyRows, so ℓ is the same to the last bit.
  */
 export function scoreRows(data: DataMatrix, parameters: MixtureParameters): RowScore {
-  const { values, nSamples, nFeatures: d } = data;
+  const { values, nSamples, nFeatures: d, rowWeights } = data;
+  if (data.missing !== undefined) {
+    // Rows with missing cells: one E-step over all rows (row-patterns.ts).
+    const rows = classifyRows(data, parameters);
+    let sum = 0;
+    for (let i = 0; i < nSamples; i++) {
+      sum += (rowWeights === undefined ? 1 : rowWeights[i]) * Math.log(rows.certainty[i]);
+    }
+    return { logLikelihood: rows.logLikelihood, sumLogCertainty: sum };
+  }
   const factors = computePrecisionFactors(parameters);
   const certainty = new Float64Array(Math.min(BLOCK_ROWS, nSamples));
   const scratch = new Float64Array(parameters.nComponents);
@@ -75,6 +124,7 @@ export function scoreRows(data: DataMatrix, parameters: MixtureParameters): RowS
       values: values.subarray(start * d, (start + count) * d),
       nSamples: count,
       nFeatures: d,
+      rowWeights: rowWeights?.subarray(start, start + count),
     };
     logLikelihood += expectationBlock(
       block,
@@ -86,7 +136,10 @@ export function scoreRows(data: DataMatrix, parameters: MixtureParameters): RowS
       scratch,
       start,
     );
-    for (let i = 0; i < count; i++) sumLogCertainty += Math.log(certainty[i]);
+    for (let i = 0; i < count; i++) {
+      sumLogCertainty +=
+        (rowWeights === undefined ? 1 : rowWeights[start + i]) * Math.log(certainty[i]);
+    }
   }
   return { logLikelihood, sumLogCertainty };
 }

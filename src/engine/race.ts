@@ -9,7 +9,7 @@ import {
   type StartRun,
 } from './em.js';
 import { scoreRows } from './predict.js';
-import type { Criterion, DataMatrix, MixtureParameters } from './types.js';
+import { effectiveRows, type Criterion, type DataMatrix, type MixtureParameters } from './types.js';
 
 /**
  * Refinement on all rows of the solutions a search found on a subsample, as a race.
@@ -68,7 +68,8 @@ export async function refineRace(
   criterion: Criterion,
   onProgress?: RaceProgress,
 ): Promise<RaceResult[]> {
-  const { nSamples: n, nFeatures: d } = data;
+  const { nFeatures: d } = data;
+  const n = effectiveRows(data);
   const runners = candidates.map((candidate) => {
     const limits = {
       maxIter: candidate.settings.maxIter,

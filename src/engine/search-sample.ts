@@ -1,8 +1,9 @@
-import { columnVariances } from './degeneracy.js';
+import { dataVariances } from './degeneracy.js';
 import type { EmSettings } from './em.js';
 import { Random, sampleDistinct } from './random.js';
 import { searchCell, type CellSearch } from './search.js';
-import type { CovarianceType, DataMatrix } from './types.js';
+import { subsetPatterns } from './row-patterns.js';
+import { effectiveRows, type CovarianceType, type DataMatrix } from './types.js';
 
 /**
  * Multi-start search on large data runs every start on a random subsample, then
@@ -24,15 +25,59 @@ export function searchRowCount(nComponents: number, nFeatures: number): number {
   return Math.max(MIN_SEARCH_ROWS, 20 * nComponents * perComponent);
 }
 
-/** `rows` distinct rows drawn without replacement (Floyd's algorithm), kept in file order. */
+/**
+ * `rows` distinct rows drawn without replacement (Floyd's algorithm), kept in file
+ * order. With row weights, `rows` draws in proportion to weight with replacement (as
+ * drawing from the rows repeated wᵢ times); each row drawn keeps how often it was
+ * drawn as its weight. Rows grouped by missingness pattern stay grouped.
+ */
 export function subsampleRows(data: DataMatrix, rows: number, seed: number): DataMatrix {
-  const { nSamples: n, nFeatures: d, values } = data;
-  const indexes = Int32Array.from(
-    sampleDistinct(n, rows, new Random(seed, SUBSAMPLE_STREAM, rows)),
-  ).sort();
-  const subsample = new Float64Array(rows * d);
+  const { nSamples: n, nFeatures: d, values, rowWeights } = data;
+  const random = new Random(seed, SUBSAMPLE_STREAM, rows);
+  let indexes: Int32Array;
+  let weights: Float64Array | undefined;
+  if (rowWeights === undefined) {
+    indexes = Int32Array.from(sampleDistinct(n, rows, random)).sort();
+  } else {
+    const counts = weightedDraws(rowWeights, rows, random);
+    const drawn: number[] = [];
+    for (let i = 0; i < n; i++) if (counts[i] > 0) drawn.push(i);
+    indexes = Int32Array.from(drawn);
+    weights = Float64Array.from(drawn, (i) => counts[i]);
+  }
+  const subsample = new Float64Array(indexes.length * d);
   indexes.forEach((row, i) => subsample.set(values.subarray(row * d, row * d + d), i * d));
-  return { values: subsample, nSamples: rows, nFeatures: d };
+  return {
+    values: subsample,
+    nSamples: indexes.length,
+    nFeatures: d,
+    rowWeights: weights,
+    missing: data.missing === undefined ? undefined : subsetPatterns(data.missing, indexes),
+  };
+}
+
+/** How often each row is drawn in `draws` draws with replacement, in proportion to weight. */
+function weightedDraws(weights: Float64Array, draws: number, random: Random): Int32Array {
+  const n = weights.length;
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += weights[i];
+    cumulative[i] = total;
+  }
+  const counts = new Int32Array(n);
+  for (let t = 0; t < draws; t++) {
+    const target = random.nextFloat() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] > target) hi = mid;
+      else lo = mid + 1;
+    }
+    counts[lo]++;
+  }
+  return counts;
 }
 
 /** One model (K, structure) to search. */
@@ -54,24 +99,26 @@ export function createSearchExecutor(
   settings: SweepSettings,
 ): (task: CellTask, onStarts?: StartsProgress) => CellSearch {
   const cache = new Map<number, { data: DataMatrix; variances: Float64Array }>();
+  // Weighted rows count as the rows they stand for (select-model.ts decides alike).
+  const effective = Math.round(effectiveRows(data));
   const prepared = (rows: number) => {
     let entry = cache.get(rows);
     if (entry === undefined) {
-      const subset = rows >= data.nSamples ? data : subsampleRows(data, rows, settings.seed);
+      const subset = rows >= effective ? data : subsampleRows(data, rows, settings.seed);
       entry = {
         data: subset,
-        variances: columnVariances(subset.values, subset.nSamples, subset.nFeatures),
+        variances: dataVariances(subset),
       };
       cache.set(rows, entry);
     }
     return entry;
   };
   return (task, onStarts) => {
-    const rows = Math.min(data.nSamples, searchRowCount(task.nComponents, data.nFeatures));
+    const rows = Math.min(effective, searchRowCount(task.nComponents, data.nFeatures));
     const search = prepared(rows);
     // On a subsample the search only ranks solutions for the refinement on all rows,
     // which converges to --tol: ranking needs no more than SUBSAMPLE_TOL.
-    const tol = rows < data.nSamples ? Math.max(settings.tol, SUBSAMPLE_TOL) : settings.tol;
+    const tol = rows < effective ? Math.max(settings.tol, SUBSAMPLE_TOL) : settings.tol;
     return searchCell(search.data, { ...settings, ...task, tol }, search.variances, onStarts);
   };
 }

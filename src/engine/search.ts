@@ -1,4 +1,4 @@
-import { columnVariances } from './degeneracy.js';
+import { dataVariances } from './degeneracy.js';
 import {
   emRun,
   finalLogLikelihood,
@@ -13,7 +13,7 @@ import { estimateGaussianParameters } from './m-step.js';
 import { componentOrder, permuteComponents } from './order-components.js';
 import { searchPlan, stepCostPerRow, type SearchPlan } from './search-plan.js';
 import { splitMergeStarts } from './split-merge.js';
-import { startMethod, type DataMatrix, type MixtureParameters } from './types.js';
+import { effectiveRows, startMethod, type DataMatrix, type MixtureParameters } from './types.js';
 import { GmmError, isGmmError } from '../errors.js';
 
 /** Distinct solutions a search hands on (to be refined on all rows when it ran on a subsample). */
@@ -53,10 +53,13 @@ export interface CellSearch {
 export function searchCell(
   data: DataMatrix,
   settings: EmSettings,
-  variances: Float64Array = columnVariances(data.values, data.nSamples, data.nFeatures),
+  variances: Float64Array = dataVariances(data),
   onStarts?: (done: number, total: number) => void,
 ): CellSearch {
-  const { nSamples: n, nFeatures: d } = data;
+  const { nFeatures: d } = data;
+  // The rows the data stand for (Σ weights): budgets, convergence and the degeneracy
+  // rules then treat a weighted row as the rows it repeats.
+  const n = effectiveRows(data);
   const plan = searchPlan(n, d, settings.nComponents, settings.covarianceType, settings.nInit);
   const shortLimits: EmLimits = {
     maxIter: Math.min(plan.shortIterations, settings.maxIter),

@@ -3,7 +3,7 @@ import {
   bayesianInformationCriterion,
   integratedCompletedLikelihoodFromSum,
 } from './criteria.js';
-import { columnVariances } from './degeneracy.js';
+import { dataVariances } from './degeneracy.js';
 import { expectationStep } from './e-step.js';
 import { freeParameterCount } from './parameter-count.js';
 import { scoreRows } from './predict.js';
@@ -15,7 +15,7 @@ import {
   type SweepSettings,
 } from './search-sample.js';
 import { byLogLikelihood, mixtureFit, type CellSearch, type MixtureFit } from './search.js';
-import type { CovarianceType, Criterion, DataMatrix } from './types.js';
+import { effectiveRows, type CovarianceType, type Criterion, type DataMatrix } from './types.js';
 import { isGmmError } from '../errors.js';
 
 export type { CellTask, SweepSettings } from './search-sample.js';
@@ -108,7 +108,8 @@ export const inlineRunner: SweepRunner = {
 
 /** Criteria of a fit, from one E-step on its ordered components. */
 export function scoreFit(data: DataMatrix, fit: MixtureFit): FitCriteria {
-  const { nSamples, nFeatures } = data;
+  const { nFeatures } = data;
+  const nSamples = effectiveRows(data);
   const { nComponents, covarianceType } = fit.parameters;
   const { logLikelihood, sumLogCertainty } = scoreRows(data, fit.parameters);
   const nParameters = freeParameterCount(covarianceType, nComponents, nFeatures);
@@ -148,7 +149,10 @@ export async function sweepModels(
     onProgress?.({ phase: 'search', ...progress }),
   );
   const searchOf = (model: CellTask) => searches[runnable.indexOf(model)];
-  const subsampled = (model: CellTask) => searchRowCount(model.nComponents, nFeatures) < nSamples;
+  // Weighted rows count as the rows they stand for (search-sample.ts decides the same way).
+  const effective = effectiveRows(data);
+  const subsampled = (model: CellTask) =>
+    searchRowCount(model.nComponents, nFeatures) < Math.round(effective);
 
   // Refinement on all rows of every subsampled model's kept solutions, in one race.
   const candidates = runnable.filter(subsampled).flatMap((model, modelIndex) =>
@@ -163,7 +167,7 @@ export async function sweepModels(
         penalty: criterionPenalty(
           criterion,
           freeParameterCount(model.covarianceType, model.nComponents, nFeatures),
-          nSamples,
+          effective,
         ),
       },
     })),
@@ -172,7 +176,7 @@ export async function sweepModels(
   if (candidates.length > 0) {
     const { execute, close } = runner.eSteps(data);
     try {
-      const variances = columnVariances(data.values, nSamples, nFeatures);
+      const variances = dataVariances(data);
       refined.push(
         ...(await refineRace(
           data,

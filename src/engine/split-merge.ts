@@ -33,7 +33,7 @@ export function splitMergeStarts(
   if (K < 2 || limit <= 0) return [];
   const { resp, logDensity } = predictMemberships(data, parameters);
   const n = data.nSamples;
-  const moves = rankMoves(resp, logDensity, n, K).slice(0, limit);
+  const moves = rankMoves(resp, logDensity, n, K, data.rowWeights).slice(0, limit);
   return moves.map(([i, j, k]) => {
     const moved = resp.slice();
     // Merge j into i (for K = 2, i = k: the merged whole is then split again).
@@ -52,6 +52,7 @@ function rankMoves(
   logDensity: Float64Array,
   n: number,
   K: number,
+  rowWeights: Float64Array | undefined,
 ): [number, number, number][] {
   if (K === 2) return [[0, 1, 0]];
   const norms = new Float64Array(K);
@@ -59,13 +60,15 @@ function rankMoves(
   const meanLogDensity = new Float64Array(K);
   const nk = new Float64Array(K);
   for (let row = 0; row < n; row++) {
+    // a row of weight w counts as w rows in every sum
+    const w = rowWeights === undefined ? 1 : rowWeights[row];
     for (let a = 0; a < K; a++) {
       const ra = resp[row * K + a];
-      if (ra === 0) continue;
-      norms[a] += ra * ra;
-      nk[a] += ra;
-      meanLogDensity[a] += ra * logDensity[row];
-      for (let b = a + 1; b < K; b++) overlap[a * K + b] += ra * resp[row * K + b];
+      if (ra === 0 || w === 0) continue;
+      norms[a] += w * ra * ra;
+      nk[a] += w * ra;
+      meanLogDensity[a] += w * ra * logDensity[row];
+      for (let b = a + 1; b < K; b++) overlap[a * K + b] += w * ra * resp[row * K + b];
     }
   }
   const pairs: { i: number; j: number; score: number }[] = [];
@@ -109,11 +112,11 @@ function splitAlongPrincipalAxis(
   k: number,
   free: number,
 ): void {
-  const { values, nSamples: n, nFeatures: d } = data;
+  const { values, nSamples: n, nFeatures: d, rowWeights } = data;
   const mean = new Float64Array(d);
   let total = 0;
   for (let row = 0; row < n; row++) {
-    const r = resp[row * K + k];
+    const r = resp[row * K + k] * (rowWeights === undefined ? 1 : rowWeights[row]);
     total += r;
     for (let a = 0; a < d; a++) mean[a] += r * values[row * d + a];
   }
@@ -121,7 +124,7 @@ function splitAlongPrincipalAxis(
   for (let a = 0; a < d; a++) mean[a] /= total;
   const scatter = new Matrix(d, d);
   for (let row = 0; row < n; row++) {
-    const r = resp[row * K + k];
+    const r = resp[row * K + k] * (rowWeights === undefined ? 1 : rowWeights[row]);
     if (r === 0) continue;
     for (let a = 0; a < d; a++) {
       const da = values[row * d + a] - mean[a];

@@ -49,6 +49,36 @@ export interface DataMatrix {
   readonly values: Float64Array;
   readonly nSamples: number;
   readonly nFeatures: number;
+  /**
+   * n frequency weights (≥ 0): row i counts as wᵢ rows, exactly as if it were repeated
+   * wᵢ times. Undefined: every row counts once.
+   */
+  readonly rowWeights?: Float64Array;
+  /**
+   * Rows with missing cells, grouped by pattern (row-patterns.ts): rows [0, nComplete)
+   * are complete, the rest hold a placeholder (the column's observed mean) in each
+   * missing cell. Undefined: every row is complete.
+   */
+  readonly missing?: MissingPatterns;
+}
+
+/** How the rows of a DataMatrix with missing cells are laid out (see row-patterns.ts). */
+export interface MissingPatterns {
+  /** Rows [0, nComplete) are complete. */
+  readonly nComplete: number;
+  /** P+1 row offsets: pattern p covers rows [starts[p], starts[p+1]), starts[0] = nComplete. */
+  readonly starts: Int32Array;
+  /** P×d: 1 where pattern p observes column j. */
+  readonly observed: Uint8Array;
+}
+
+/** Σᵢ wᵢ: the number of rows a (weighted) data set stands for. */
+export function effectiveRows(data: DataMatrix): number {
+  const { rowWeights } = data;
+  if (rowWeights === undefined) return data.nSamples;
+  let total = 0;
+  for (let i = 0; i < data.nSamples; i++) total += rowWeights[i];
+  return total;
 }
 
 /**

@@ -2,6 +2,8 @@ import { fieldText, recordFields, recordText, type CsvReader } from './csv-reade
 import { CsvScanner, doubled, plainBytes } from './csv-scan.js';
 import { notANumberError, type MissingPolicy } from './extract-matrix.js';
 import { decimalByte, isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
+import { quoteValue } from './quote-value.js';
+import { GmmError } from '../errors.js';
 
 /** Rows read so far, with the model's columns as numbers, handed over a batch at a time. */
 export interface RowBatch {
@@ -23,7 +25,8 @@ export const BATCH_ROWS = 4096;
  * at a time, with columns `columnIndexes` read as numbers straight from the bytes. A
  * cell that is not a number is an error naming line, column and value; a missing one
  * too unless the policy is "drop", which leaves its row out (the rest of that row is
- * not looked at). Returns the rows kept and dropped.
+ * not looked at), or "em", which keeps it as NaN (a row with no value at all is an
+ * error naming its line). Returns the rows kept and dropped.
  */
 export async function forEachRowBatch(
   reader: CsvReader,
@@ -52,6 +55,7 @@ export async function forEachRowBatch(
   await reader.readRows(
     (record) => {
       const row = lines.length;
+      let missingInRow = 0;
       if ((row + 1) * d > values.length) values = doubled(values);
       for (let j = 0; j < d; j++) {
         const field = columnIndexes[j];
@@ -72,10 +76,28 @@ export async function forEachRowBatch(
               dropped++;
               return;
             }
-            throw notANumberError(reader.source, record.line, reader.header, field, cell, decimal);
+            if (missing === 'em' && isMissingCell(cell)) {
+              missingInRow++;
+            } else {
+              throw notANumberError(
+                reader.source,
+                record.line,
+                reader.header,
+                field,
+                cell,
+                decimal,
+              );
+            }
           }
         }
         values[row * d + j] = value;
+      }
+      if (missingInRow === d) {
+        throw new GmmError(
+          'data',
+          `${reader.source}: line ${record.line} has no value in any modelled column (${columnIndexes.map((c) => quoteValue(reader.header[c])).join(', ')}): nothing to score it on`,
+          'fill in at least one of them, or remove the row (--missing drop leaves it out)',
+        );
       }
       lines.push(recordText(record));
       lineNumbers.push(record.line);

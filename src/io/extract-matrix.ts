@@ -3,7 +3,11 @@ import { explainNotANumber, type DecimalMark } from './parse-number.js';
 import type { CellRef, ColumnTable } from './read-columns.js';
 import { GmmError } from '../errors.js';
 
-export type MissingPolicy = 'error' | 'drop';
+/**
+ * A row with a missing modelled cell: an error, dropped, or kept (em: the fit and
+ * the scores use its observed cells; its missing ones are NaN in the matrix).
+ */
+export type MissingPolicy = 'error' | 'drop' | 'em';
 
 /** The error for a cell of a modelled column that is not a number (or is missing, unless dropped). */
 export function notANumberError(
@@ -60,7 +64,7 @@ export function findDroppedRows(
       table.decimal,
     );
   }
-  if (!columnIndexes.some((index) => table.columns.get(index)!.nMissing > 0)) {
+  if (missing === 'em' || !columnIndexes.some((index) => table.columns.get(index)!.nMissing > 0)) {
     return { dropped: undefined, droppedRows: 0 };
   }
   const dropped = new Uint8Array(table.nRows);

@@ -11,6 +11,8 @@ export interface RowMemberships {
   readonly labels: Int32Array;
   /** n */
   readonly certainty: Float64Array;
+  /** n×d: the modelled cells with missing ones imputed (--impute), written after certainty. */
+  readonly imputed?: Float64Array;
 }
 
 /** The labelled CSV's header: the input's header line as written, then `segment`, `p_1..p_K`, `certainty`. */
@@ -18,9 +20,10 @@ export function labelledCsvHeader(
   headerText: string,
   nComponents: number,
   delimiter: string,
+  imputedNames: readonly string[] = [],
 ): string {
   const probabilityNames = Array.from({ length: nComponents }, (_, k) => `p_${k + 1}`);
-  return `${headerText}${delimiter}${formatCsvRow(['segment', ...probabilityNames, 'certainty'], delimiter)}\n`;
+  return `${headerText}${delimiter}${formatCsvRow(['segment', ...probabilityNames, 'certainty', ...imputedNames], delimiter)}\n`;
 }
 
 /**
@@ -33,14 +36,17 @@ export function labelledCsvRows(
   nComponents: number,
   delimiter: string,
 ): string {
-  const { resp, labels, certainty } = memberships;
-  const extra: string[] = new Array(nComponents + 2);
+  const { resp, labels, certainty, imputed } = memberships;
+  const d = imputed === undefined ? 0 : imputed.length / lines.length;
+  const extra: string[] = new Array(nComponents + 2 + d);
   let text = '';
   for (let i = 0; i < lines.length; i++) {
     extra[0] = String(labels[i] + 1);
     for (let k = 0; k < nComponents; k++)
       extra[k + 1] = formatProbability(resp[i * nComponents + k]);
     extra[nComponents + 1] = formatProbability(certainty[i]);
+    // imputed values as the shortest text that reads back the same double
+    for (let j = 0; j < d; j++) extra[nComponents + 2 + j] = String(imputed![i * d + j]);
     text += `${lines[i]}${delimiter}${extra.join(delimiter)}\n`;
   }
   return text;
@@ -53,12 +59,17 @@ export function labelledCsvRows(
  */
 export async function writeLabelledCsv(
   reader: CsvReader,
-  expected: { nRows: number; dropped: Uint8Array | undefined; nComponents: number },
+  expected: {
+    nRows: number;
+    dropped: Uint8Array | undefined;
+    nComponents: number;
+    imputedNames?: readonly string[];
+  },
   sink: OutputSink,
   membershipsOf: (first: number, count: number) => RowMemberships,
 ): Promise<void> {
-  const { nRows, dropped, nComponents } = expected;
-  let pending = labelledCsvHeader(reader.headerText, nComponents, reader.delimiter);
+  const { nRows, dropped, nComponents, imputedNames } = expected;
+  let pending = labelledCsvHeader(reader.headerText, nComponents, reader.delimiter, imputedNames);
   let lines: string[] = [];
   let kept = 0;
   const flush = async () => {

@@ -46,7 +46,7 @@ export function explainNotANumber(
   if (isMissingCell(text)) {
     return {
       reason: 'is not a number (a missing value)',
-      hint: 'use --missing drop to leave out rows with a missing value',
+      hint: 'use --missing drop to leave out rows with a missing value, or --missing em to fit on their observed cells',
     };
   }
   if (decimal === ',') {

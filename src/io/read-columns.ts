@@ -112,6 +112,8 @@ export interface ColumnData {
   readonly firstMissing: CellRef | undefined;
   /** Every cell is the integer (first cell) + row: a row number. */
   readonly consecutiveIntegers: boolean;
+  /** The first number the plan's `rejectNumber` refused (undefined: none, or no rule). */
+  readonly firstRejected: CellRef | undefined;
 }
 
 /** How to read one column. */
@@ -124,6 +126,8 @@ export interface ColumnPlan {
   readonly keepValues: 'always' | 'whileNumeric' | 'never';
   /** Also keep its cells as categories (a profile column that may be text). */
   readonly keepCategories: boolean;
+  /** Numbers this column may not hold (e.g. a negative weight): the first is remembered. */
+  readonly rejectNumber?: (value: number) => boolean;
 }
 
 /** The columns read from a CSV, with its header. */
@@ -181,6 +185,7 @@ export async function readColumns(
         else numbers[c]++;
         if (slots[c] >= 0) values[offset + slots[c]] = value;
         if (column.watching) column.watch(record, row, value);
+        if (column.rejecting && value === value) column.check(record, row, value);
         if (column.slot !== slots[c]) slots[c] = column.slot;
       }
     }, chunkDone);
@@ -220,6 +225,9 @@ class ColumnState {
   private consecutiveIntegers = true;
   /** Whether `watch` must see every cell (row numbers still possible, or categories). */
   watching = true;
+  private firstRejected: CellRef | undefined;
+  /** Whether `check` must see every number (the plan rejects some, none seen yet). */
+  rejecting: boolean;
 
   /**
    * @param slot where its numbers go in each matrix row; −1 (or, once a text cell shows
@@ -232,6 +240,14 @@ class ColumnState {
   ) {
     this.categoryCodes = plan.keepCategories ? new Map() : undefined;
     this.codes = new Int32Array(plan.keepCategories ? 1024 : 0);
+    this.rejecting = plan.rejectNumber !== undefined;
+  }
+
+  /** Remembers the first number the plan rejects. */
+  check(record: ScannedRecord, row: number, value: number): void {
+    if (!this.plan.rejectNumber!(value)) return;
+    this.firstRejected = { row, line: record.line, value: fieldText(record, this.plan.index) };
+    this.rejecting = false;
   }
 
   /** A cell whose bytes are not a plain number: its number from the text, or NaN (missing or text). */
@@ -292,6 +308,7 @@ class ColumnState {
       firstText: this.firstText,
       firstMissing: this.firstMissing,
       consecutiveIntegers: this.consecutiveIntegers && nRows > 0,
+      firstRejected: this.firstRejected,
     };
   }
 }

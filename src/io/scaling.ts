@@ -32,40 +32,88 @@ export function summarizeColumns(
   values: Float64Array,
   nSamples: number,
   nFeatures: number,
+  rowWeights?: Float64Array,
 ): ColumnSummary[] {
   const d = nFeatures;
   const min = new Float64Array(d).fill(Infinity);
   const max = new Float64Array(d).fill(-Infinity);
   const sum = new Float64Array(d);
+  // Σ wᵢ over the observed cells of each column (n when nothing is missing or weighted)
+  const count = new Float64Array(d);
   for (let i = 0; i < nSamples; i++) {
     const row = i * d;
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
+    if (w === 0) continue;
     for (let j = 0; j < d; j++) {
       const v = values[row + j];
+      if (v !== v) continue; // a missing cell (--missing em): summaries of the observed ones
       if (v < min[j]) min[j] = v;
       if (v > max[j]) max[j] = v;
-      sum[j] += v;
+      sum[j] += w * v;
+      count[j] += w;
     }
   }
-  const mean = Array.from(sum, (total) => total / nSamples);
+  const mean = Array.from(sum, (total, j) => total / count[j]);
   const squares = new Float64Array(d);
   for (let i = 0; i < nSamples; i++) {
     const row = i * d;
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
     for (let j = 0; j < d; j++) {
       const deviation = values[row + j] - mean[j];
-      squares[j] += deviation * deviation;
+      if (deviation === deviation && w !== 0) squares[j] += w * deviation * deviation;
     }
   }
   return Array.from({ length: d }, (_, j) => {
-    const sd = Math.sqrt(squares[j] / nSamples);
+    const sd = Math.sqrt(squares[j] / count[j]);
     const plain = Math.max(Math.abs(min[j]), Math.abs(max[j])) <= 1e150 && Number.isFinite(sd);
     if (plain) return { min: min[j], max: max[j], mean: mean[j], sd };
-    const column = Float64Array.from({ length: nSamples }, (_, i) => values[i * d + j]);
+    // (the overflow-safe path is unweighted: columns beyond ±1e150 are not a weighted case)
+    const column = Float64Array.from({ length: nSamples }, (_, i) => values[i * d + j]).filter(
+      (v) => v === v,
+    );
     return { min: min[j], max: max[j], ...meanAndDeviation(column) };
   });
 }
 
 /**
+ * The q-quantile by linear interpolation (numpy's default) of the rows repeated wᵢ
+ * times: the value at position (Σw − 1)·q of the expanded sorted column. Missing
+ * cells (NaN) and rows of weight 0 are left out.
+ */
+export function weightedQuantile(
+  column: Float64Array,
+  rowWeights: Float64Array | undefined,
+  q: number,
+): number {
+  const order = Array.from(column.keys()).filter(
+    (i) => column[i] === column[i] && (rowWeights === undefined || rowWeights[i] > 0),
+  );
+  if (rowWeights === undefined) {
+    const sorted = Float64Array.from(order, (i) => column[i]).sort();
+    return quantileOfSorted(sorted, q);
+  }
+  order.sort((a, b) => column[a] - column[b] || a - b);
+  let total = 0;
+  for (const i of order) total += rowWeights[i];
+  const h = Math.max(0, (total - 1) * q);
+  const low = Math.floor(h);
+  const at = (position: number) => {
+    let cumulative = 0;
+    for (const i of order) {
+      cumulative += rowWeights[i];
+      if (cumulative > position) return column[i];
+    }
+    return column[order[order.length - 1]];
+  };
+  const a = at(low);
+  const fraction = h - low;
+  return fraction === 0 ? a : a + fraction * (at(low + 1) - a);
+}
+
+/**
  * Fits the scaler on n×d values (original units), given their column summaries.
+ * With row weights, every statistic is that of the rows repeated wᵢ times; missing
+ * cells (NaN) are left out of their column's statistics.
  *   standard: mean and population standard deviation (numpy's default, ddof 0)
  *   robust:   median and interquartile range (linear interpolation, numpy's default)
  *   minmax:   minimum and range
@@ -78,8 +126,10 @@ export function fitScaler(
   nFeatures: number,
   method: ScaleMethod,
   columnNames: readonly string[],
-  summaries = summarizeColumns(values, nSamples, nFeatures),
+  given?: ColumnSummary[],
+  rowWeights?: Float64Array,
 ): Scaler {
+  const summaries = given ?? summarizeColumns(values, nSamples, nFeatures, rowWeights);
   const center: number[] = [];
   const scale: number[] = [];
   for (let j = 0; j < nFeatures; j++) {
@@ -97,10 +147,9 @@ export function fitScaler(
         scale.push(sd);
         break;
       case 'robust': {
-        const sorted = Float64Array.from({ length: nSamples }, (_, i) => values[i * nFeatures + j]);
-        sorted.sort();
-        const q1 = quantileOfSorted(sorted, 0.25);
-        const q3 = quantileOfSorted(sorted, 0.75);
+        const column = Float64Array.from({ length: nSamples }, (_, i) => values[i * nFeatures + j]);
+        const q1 = weightedQuantile(column, rowWeights, 0.25);
+        const q3 = weightedQuantile(column, rowWeights, 0.75);
         if (!(q3 > q1)) {
           throw new GmmError(
             'data',
@@ -108,7 +157,7 @@ export function fitScaler(
             'use --scale standard or --scale minmax',
           );
         }
-        center.push(quantileOfSorted(sorted, 0.5));
+        center.push(weightedQuantile(column, rowWeights, 0.5));
         scale.push(q3 - q1);
         break;
       }

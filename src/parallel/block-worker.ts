@@ -13,6 +13,8 @@ export interface BlockWorkerData {
   readonly values: SharedArrayBuffer;
   readonly nSamples: number;
   readonly nFeatures: number;
+  /** n row weights (copied), or undefined. */
+  readonly rowWeights: Float64Array | undefined;
 }
 
 export interface BlockRequest {
@@ -34,8 +36,8 @@ export type BlockResponse =
   | { readonly id: number; readonly results: BlockResult[] }
   | { readonly id: number; readonly error: string; readonly numeric: boolean };
 
-const { values, nSamples, nFeatures } = workerData as BlockWorkerData;
-const data: DataMatrix = sharedDataView(values, nSamples, nFeatures);
+const { values, nSamples, nFeatures, rowWeights } = workerData as BlockWorkerData;
+const data: DataMatrix = sharedDataView(values, nSamples, nFeatures, { rowWeights });
 
 parentPort!.on('message', ({ id, factors, blocks }: BlockRequest) => {
   try {

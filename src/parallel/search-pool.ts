@@ -7,7 +7,7 @@ import { inlineRunner, type CellTask, type SweepRunner } from '../engine/select-
 import type { DataMatrix } from '../engine/types.js';
 import { BlockPool } from './block-pool.js';
 import type { SearchMessage, SearchRequest, SearchWorkerData } from './search-worker.js';
-import { shareValues } from './shared-data.js';
+import { dataExtras, shareValues } from './shared-data.js';
 
 /** Below this much estimated search work (operations), thread start-up costs more than it saves. */
 const MIN_PARALLEL_WORK = 1e8;
@@ -29,6 +29,7 @@ export function sweepRunnerWithThreads(threads: number): SweepRunner {
         values: shareValues(data),
         nSamples: data.nSamples,
         nFeatures: data.nFeatures,
+        extras: dataExtras(data),
         settings,
       };
       const searches: CellSearch[] = new Array(tasks.length);
@@ -76,7 +77,8 @@ export function sweepRunnerWithThreads(threads: number): SweepRunner {
     },
 
     eSteps(data) {
-      const nBlocks = blockCount(data.nSamples);
+      // Workers take the complete rows' blocks; rows with missing cells are added here.
+      const nBlocks = blockCount(data.missing?.nComplete ?? data.nSamples);
       if (threads <= 1 || nBlocks < 2) return inlineRunner.eSteps(data);
       const pool = BlockPool.create(data, Math.min(threads, nBlocks));
       return {

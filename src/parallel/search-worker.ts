@@ -10,12 +10,13 @@ import {
   type SweepSettings,
 } from '../engine/search-sample.js';
 import type { CellSearch } from '../engine/search.js';
-import { sharedDataView } from './shared-data.js';
+import { sharedDataView, type DataExtras } from './shared-data.js';
 
 export interface SearchWorkerData {
   readonly values: SharedArrayBuffer;
   readonly nSamples: number;
   readonly nFeatures: number;
+  readonly extras: DataExtras;
   readonly settings: SweepSettings;
 }
 
@@ -32,8 +33,8 @@ export type SearchMessage =
 /** Short runs between two progress messages. */
 const PROGRESS_EVERY = 16;
 
-const { values, nSamples, nFeatures, settings } = workerData as SearchWorkerData;
-const execute = createSearchExecutor(sharedDataView(values, nSamples, nFeatures), settings);
+const { values, nSamples, nFeatures, extras, settings } = workerData as SearchWorkerData;
+const execute = createSearchExecutor(sharedDataView(values, nSamples, nFeatures, extras), settings);
 
 parentPort!.on('message', ({ index, task }: SearchRequest) => {
   const post = (message: SearchMessage) => parentPort!.postMessage(message);

@@ -13,11 +13,24 @@ export function shareValues(data: DataMatrix): SharedArrayBuffer {
   return shared;
 }
 
-/** The n×d values a worker was sent with shareValues. */
+/** What a worker needs of the data besides its values: row weights and missing-cell patterns (copied). */
+export type DataExtras = Pick<DataMatrix, 'rowWeights' | 'missing'>;
+
+export function dataExtras(data: DataMatrix): DataExtras {
+  return { rowWeights: data.rowWeights, missing: data.missing };
+}
+
+/** The n×d values a worker was sent with shareValues (and its extras). */
 export function sharedDataView(
   buffer: SharedArrayBuffer,
   nSamples: number,
   nFeatures: number,
+  extras: DataExtras = {},
 ): DataMatrix {
-  return { values: new Float64Array(buffer, 0, nSamples * nFeatures), nSamples, nFeatures };
+  return {
+    values: new Float64Array(buffer, 0, nSamples * nFeatures),
+    nSamples,
+    nFeatures,
+    ...extras,
+  };
 }

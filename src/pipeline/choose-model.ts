@@ -2,7 +2,8 @@ import { terminalProgress } from '../terminal/progress.js';
 import type { CommandIo } from '../terminal/terminal.js';
 import { MINIMUM_ROWS_REASON, minimumRowsPerComponent } from '../engine/degeneracy.js';
 import { bestCell, sweepModels, type ScoredFit, type SweepCell } from '../engine/select-model.js';
-import type { CovarianceType, Criterion } from '../engine/types.js';
+import { groupRowsByPattern } from '../engine/row-patterns.js';
+import type { CovarianceType, Criterion, DataMatrix } from '../engine/types.js';
 import { plural } from '../present/text.js';
 import type { ModelOptions } from './options.js';
 import type { SelectionRecord } from './fitted-model.js';
@@ -44,7 +45,7 @@ export async function sweepAndChoose(
     options.quiet,
   ).during((progress) =>
     sweepModels(
-      prepared.data,
+      fittingData(prepared),
       componentCounts,
       covarianceTypes,
       options,
@@ -60,6 +61,17 @@ export async function sweepAndChoose(
     throw new GmmError('numeric', failed(reason), failedFitHint(only));
   }
   return { cells, best: best.result, bestIndex: cells.indexOf(best) };
+}
+
+/**
+ * The rows as the engine fits them: with --missing em, regrouped so that complete rows
+ * come first and the others by missingness pattern (engine/row-patterns.ts); the fit
+ * does not depend on row order, and the outputs read prepared.data in input order.
+ */
+export function fittingData(prepared: PreparedData): DataMatrix {
+  const { data } = prepared;
+  if (prepared.missingCells === undefined || prepared.missingCells.rows === 0) return data;
+  return groupRowsByPattern(data.values, data.nSamples, data.nFeatures, data.rowWeights).data;
 }
 
 /** fit's model: the one K asked for, or the K of lowest BIC when -k is a range or auto. */

@@ -45,6 +45,17 @@ export interface ExtraOutput {
 }
 
 /** An output file's name inside --out-dir, or undefined without it. */
+/** --impute fills missing cells, which only --missing em keeps: refused without it. */
+export function checkImpute(options: { impute: boolean; missing: string }): void {
+  if (options.impute && options.missing !== 'em') {
+    throw new GmmError(
+      'usage',
+      `--impute needs --missing em (with --missing ${options.missing} no row keeps a missing cell)`,
+      'add --missing em to fit the rows with missing cells and impute them',
+    );
+  }
+}
+
 export function inOutDir(outDir: string | undefined, name: string): string | undefined {
   return outDir === undefined ? undefined : join(outDir, name);
 }
@@ -174,14 +185,23 @@ async function streamLabels(fitted: FittedModel, sink: OutputSink): Promise<void
   const { prepared, rows } = fitted;
   const K = fitted.scored.fit.parameters.nComponents;
   const resp = rows.resp!;
+  const d = prepared.columns.length;
+  const { imputed } = fitted;
   await writeLabelledCsv(
     await prepared.input.reopen(),
-    { nRows: prepared.nRows, dropped: prepared.dropped, nComponents: K },
+    {
+      nRows: prepared.nRows,
+      dropped: prepared.dropped,
+      nComponents: K,
+      imputedNames:
+        imputed === undefined ? undefined : prepared.columns.map((c) => `${c.name}_imputed`),
+    },
     sink,
     (first, count) => ({
       resp: resp.subarray(first * K, (first + count) * K),
       labels: rows.labels.subarray(first, first + count),
       certainty: rows.certainty.subarray(first, first + count),
+      imputed: imputed?.subarray(first * d, (first + count) * d),
     }),
   );
 }

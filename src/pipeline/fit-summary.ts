@@ -1,5 +1,5 @@
 import { profileMeans, profileShares, segmentStats } from '../engine/describe-segments.js';
-import { MCLUST_NAMES } from '../engine/types.js';
+import { effectiveRows, MCLUST_NAMES } from '../engine/types.js';
 import type { FitSummary, ProfileCell } from '../present/summary.js';
 import type { FittedModel } from './fitted-model.js';
 
@@ -26,6 +26,20 @@ export function fitSummary(fitted: FittedModel): FitSummary {
     source: prepared.source,
     nSamples: prepared.data.nSamples,
     nDropped: prepared.droppedRows,
+    weights:
+      prepared.weightColumn === undefined
+        ? undefined
+        : { column: prepared.weightColumn.name, total: effectiveRows(prepared.data) },
+    missingCells:
+      prepared.missingCells === undefined
+        ? undefined
+        : {
+            rows: prepared.missingCells.rows,
+            perColumn: prepared.columns.map((c, j) => ({
+              column: c.name,
+              cells: prepared.missingCells!.perColumn[j],
+            })),
+          },
     columns: prepared.columns.map((c) => c.name),
     profileColumns: prepared.profiles.map((p) => p.column.name),
     nComponents: K,

@@ -1,10 +1,16 @@
 import { segmentLabels, shortColumnName } from '../engine/describe-segments.js';
-import { predictMemberships, classifyRows, type Memberships } from '../engine/predict.js';
+import {
+  classifyAndImpute,
+  classifyRows,
+  predictMemberships,
+  type Memberships,
+} from '../engine/predict.js';
 import { DENSITY_QUANTILE_LEVELS, quantiles } from '../engine/quantiles.js';
 import type { ScoredFit, SweepCell, SweepSettings } from '../engine/select-model.js';
-import type { Criterion } from '../engine/types.js';
+import { hasMissingCells } from '../engine/row-patterns.js';
+import type { Criterion, DataMatrix } from '../engine/types.js';
 import { describeColumn } from '../io/quote-value.js';
-import { logScaleJacobian } from '../io/scaling.js';
+import { logScaleJacobian, type Scaler } from '../io/scaling.js';
 import type { PreparedData } from './prepare-data.js';
 import { GmmError } from '../errors.js';
 
@@ -31,7 +37,10 @@ export interface FittedModel {
   readonly meansOriginal: Float64Array;
   /** K×d×d: D Σₖ D with D = diag(scale) */
   readonly covariancesOriginal: Float64Array;
-  /** ℓ of the rows in original units: ℓ_scaled − n Σⱼ log sⱼ. */
+  /**
+   * ℓ of the rows in original units: ℓ_scaled − n Σⱼ log sⱼ; with weights and missing
+   * cells, ℓ_scaled − Σᵢ wᵢ Σ_{j observed in i} log sⱼ.
+   */
   readonly logLikelihoodOriginal: number;
   /** The training rows' log density (original units) at DENSITY_QUANTILE_LEVELS. */
   readonly logDensityQuantiles: number[];
@@ -40,6 +49,8 @@ export interface FittedModel {
    * and the n×K memberships when the labelled CSV needs them (10M rows × K=8 is 640 MB).
    */
   readonly rows: Omit<Memberships, 'resp'> & { readonly resp: Float64Array | undefined };
+  /** --impute: n×d, the modelled cells with missing ones filled (original units). */
+  readonly imputed: Float64Array | undefined;
 }
 
 /**
@@ -52,7 +63,7 @@ export function describeFit(
   scored: ScoredFit,
   settings: SweepSettings,
   selection: SelectionRecord | undefined,
-  { memberships }: { memberships: boolean },
+  { memberships, impute = false }: { memberships: boolean; impute?: boolean },
 ): FittedModel {
   const { data, scaler } = prepared;
   const { parameters } = scored.fit;
@@ -72,10 +83,12 @@ export function describeFit(
     }
   }
   checkOriginalUnits(prepared, meansOriginal, covariancesOriginal);
+  const imputed = impute ? imputedOriginal(data, parameters, scaler) : undefined;
   const jacobian = logScaleJacobian(scaler);
-  const logDensityQuantiles = quantiles(rows.logDensity, DENSITY_QUANTILE_LEVELS).map(
-    (value) => value - jacobian,
-  );
+  const logDensityQuantiles = quantiles(
+    completeRowDensities(data, rows.logDensity),
+    DENSITY_QUANTILE_LEVELS,
+  ).map((value) => value - jacobian);
   return {
     prepared,
     scored,
@@ -84,10 +97,55 @@ export function describeFit(
     labels: plainWordsLabels(prepared, meansOriginal, K),
     meansOriginal,
     covariancesOriginal,
-    logLikelihoodOriginal: scored.criteria.logLikelihood - data.nSamples * jacobian,
+    logLikelihoodOriginal: scored.criteria.logLikelihood - observedJacobian(data, scaler),
     logDensityQuantiles,
     rows,
+    imputed,
   };
+}
+
+/** n×d: every modelled cell in original units, missing ones by their conditional mean. */
+function imputedOriginal(
+  data: DataMatrix,
+  parameters: ScoredFit['fit']['parameters'],
+  scaler: Scaler,
+): Float64Array {
+  const { imputed } = classifyAndImpute(data, parameters);
+  const d = data.nFeatures;
+  for (let e = 0; e < imputed.length; e++) {
+    const j = e % d;
+    imputed[e] = scaler.center[j] + scaler.scale[j] * imputed[e];
+  }
+  return imputed;
+}
+
+/**
+ * The log densities the anomaly quantiles come from: those of complete rows (a row
+ * with missing cells has a density over fewer columns, not comparable), all when none is.
+ */
+function completeRowDensities(data: DataMatrix, logDensity: Float64Array): Float64Array {
+  if (!hasMissingCells(data.values)) return logDensity;
+  const d = data.nFeatures;
+  const kept = logDensity.filter((_, i) => {
+    for (let j = 0; j < d; j++) if (data.values[i * d + j] !== data.values[i * d + j]) return false;
+    return true;
+  });
+  return kept.length > 0 ? kept : logDensity;
+}
+
+/** Σᵢ wᵢ Σ_{j observed in row i} log sⱼ: what scaling adds to ℓ (n Σⱼ log sⱼ when complete, unweighted). */
+function observedJacobian(data: DataMatrix, scaler: Scaler): number {
+  const { values, nSamples, nFeatures: d, rowWeights } = data;
+  const logScales = scaler.scale.map((s) => Math.log(s));
+  const full = logScaleJacobian(scaler);
+  if (rowWeights === undefined && !hasMissingCells(values)) return nSamples * full;
+  let total = 0;
+  for (let i = 0; i < nSamples; i++) {
+    let row = 0;
+    for (let j = 0; j < d; j++) if (values[i * d + j] === values[i * d + j]) row += logScales[j];
+    total += (rowWeights === undefined ? 1 : rowWeights[i]) * row;
+  }
+  return total;
 }
 
 /** Plain-words labels from each component mean's distance to the column mean, in column sds. */

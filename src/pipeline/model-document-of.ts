@@ -1,3 +1,4 @@
+import { effectiveRows } from '../engine/types.js';
 import {
   MODEL_FORMAT,
   MODEL_VERSION,
@@ -43,7 +44,7 @@ export function modelDocumentOf(fitted: FittedModel): ModelDocument {
       icl: criteria.icl,
       criteriaSign: 'lower is better (scikit-learn); mclust reports BIC with the opposite sign',
       nParameters: criteria.nParameters,
-      nSamples: prepared.data.nSamples,
+      nSamples: effectiveRows(prepared.data),
       nDropped: prepared.droppedRows,
       iterations: fit.iterations,
       converged: fit.converged,

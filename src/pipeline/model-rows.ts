@@ -1,5 +1,6 @@
 import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
+import { countMissing } from '../engine/row-patterns.js';
 import { describeColumn, quoteValue } from '../io/quote-value.js';
 import type { MissingPolicy } from '../io/extract-matrix.js';
 import { openCsv, withCsvReader, type CsvReader, type OpenCsvOptions } from '../io/csv-reader.js';
@@ -62,6 +63,8 @@ export interface ScoredBatch {
   /** The rows kept, as written in the input. */
   readonly lines: readonly string[];
   readonly memberships: Memberships;
+  /** nRows×d, scaled; NaN in a missing cell (--missing em). */
+  readonly values: Float64Array;
 }
 
 /**
@@ -76,21 +79,38 @@ export async function scoreStream(
   parameters: MixtureParameters,
   missing: MissingPolicy,
   onBatch: (scored: ScoredBatch) => Promise<void>,
-): Promise<{ rows: number; dropped: number }> {
+): Promise<{ rows: number; dropped: number; marginalised: number }> {
   // The input closes on every path, a model column it lacks included.
   return withCsvReader(stream, async () => {
     const indexes = modelColumnIndexes(document, stream.header, stream.source);
     const d = indexes.length;
-    return forEachRowBatch(stream, indexes, missing, async (batch) => {
+    let marginalised = 0;
+    const counts = await forEachRowBatch(stream, indexes, missing, async (batch) => {
       const data = {
         values: scaleInPlace(batch.values, d, document.scaler),
         nSamples: batch.nRows,
         nFeatures: d,
       };
       checkScaledRows(data.values, batch, stream, indexes, document.scaler.method);
-      await onBatch({ lines: batch.lines, memberships: predictMemberships(data, parameters) });
+      if (missing === 'em') marginalised += countMissing(data.values, data.nSamples, d).rows;
+      await onBatch({
+        lines: batch.lines,
+        memberships: predictMemberships(data, parameters),
+        values: data.values,
+      });
     });
+    return { ...counts, marginalised };
   });
+}
+
+/**
+ * " · 3 rows with missing cells scored on their observed cells (…)", or "" when none:
+ * the note predict and score give under --missing em.
+ */
+export function marginalisedNote(marginalised: number): string {
+  return marginalised > 0
+    ? ` · ${plural(marginalised, 'row')} with missing cells scored on their observed cells (the mixture's marginal, --missing em)`
+    : '';
 }
 
 /**
@@ -106,7 +126,8 @@ function checkScaledRows(
 ): void {
   const d = indexes.length;
   for (let e = 0; e < scaled.length; e++) {
-    if (Math.abs(scaled[e]) <= MAX_SCALED_MAGNITUDE) continue;
+    // NaN: a missing cell (--missing em), marginalised over
+    if (!(Math.abs(scaled[e]) > MAX_SCALED_MAGNITUDE)) continue;
     const row = Math.floor(e / d);
     const column = indexes[e % d];
     const cell = cellOfLine(batch.lines[row], stream.delimiter, column);
@@ -133,7 +154,7 @@ export async function writeScoredStream(
   stdout: NodeJS.WritableStream,
   header: string,
   formatBatch: (scored: ScoredBatch) => string,
-): Promise<{ rows: number; dropped: number }> {
+): Promise<{ rows: number; dropped: number; marginalised: number }> {
   return withSignalCleanup(async () => {
     const output = openTableOutput(target, stdout, stream.delimiter);
     try {

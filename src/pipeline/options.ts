@@ -44,6 +44,8 @@ export interface ModelOptions extends SweepSettings, TerminalOptions, MissingOpt
   readonly scale: ScaleMethod;
   readonly profile: string[] | undefined;
   readonly threads: number;
+  /** The column of row (frequency) weights; undefined: every row counts once. */
+  readonly weights: string | undefined;
 }
 
 /** Options of the fitted model's outputs: fit, and select-k --fit. */
@@ -55,6 +57,8 @@ export interface FitOutputOptions {
   /** The HTML report (select-k: of the best cell, so it implies --fit). */
   readonly report: string | undefined;
   readonly format: SummaryFormat;
+  /** The labelled CSV adds each modelled column imputed (--missing em). */
+  readonly impute: boolean;
 }
 
 export interface FitOptions extends ModelOptions, FitOutputOptions {

@@ -3,7 +3,7 @@ import type { PredictOptions } from './options.js';
 import { labelledCsvHeader, labelledCsvRows } from '../io/labelled-csv.js';
 import { plural } from '../present/text.js';
 import { loadModel } from './load-model.js';
-import { droppedRowsNote, openRowsFor, writeScoredStream } from './model-rows.js';
+import { droppedRowsNote, marginalisedNote, openRowsFor, writeScoredStream } from './model-rows.js';
 
 /**
  * gmm predict: the labelled CSV of gmm fit (input columns, segment, p_1..p_K,
@@ -23,7 +23,7 @@ export async function runPredict(
     inputFormat: options.inputFormat,
   });
   const K = parameters.nComponents;
-  const { rows, dropped } = await writeScoredStream(
+  const { rows, dropped, marginalised } = await writeScoredStream(
     stream,
     document,
     parameters,
@@ -38,7 +38,7 @@ export async function runPredict(
       io,
       'predict',
       'note',
-      `${plural(rows, 'row')} assigned to ${K} segments${droppedRowsNote(dropped)}`,
+      `${plural(rows, 'row')} assigned to ${K} segments${droppedRowsNote(dropped)}${marginalisedNote(marginalised)}`,
     );
   }
 }

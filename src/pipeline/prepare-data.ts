@@ -15,6 +15,8 @@ import {
   resolveColumns,
   type SelectedColumn,
 } from '../io/select-columns.js';
+import { weightPlan, takeWeights } from '../io/weight-column.js';
+import { countMissing } from '../engine/row-patterns.js';
 import { plural } from '../present/text.js';
 import type { ModelOptions } from './options.js';
 import { GmmError } from '../errors.js';
@@ -53,6 +55,10 @@ export interface PreparedData {
   readonly moments: readonly { mean: number; sd: number }[];
   /** Every `stride`-th kept row in original units (m×d): the points a scatter shows. */
   readonly plotSample: { readonly stride: number; readonly values: Float64Array };
+  /** --weights: the weight column (data.rowWeights holds the weights). */
+  readonly weightColumn: SelectedColumn | undefined;
+  /** --missing em: rows with a missing modelled cell, and per column its missing cells. */
+  readonly missingCells: { readonly rows: number; readonly perColumn: number[] } | undefined;
 }
 
 /**
@@ -73,23 +79,33 @@ export async function prepareData(
     inputFormat: options.inputFormat,
   });
   const { header } = reader;
-  const { named, profileColumns, table } = await withCsvReader(reader, async () => {
+  const read = await withCsvReader(reader, async () => {
     const named = options.cols === undefined ? undefined : resolveColumns(options.cols, header);
     if (named !== undefined) checkDistinctNames(named, header);
     const profileColumns =
       options.profile === undefined ? [] : resolveColumns(options.profile, header);
+    const weightColumn =
+      options.weights === undefined ? undefined : resolveColumns([options.weights], header)[0];
+    if (weightColumn !== undefined && named?.some((c) => c.index === weightColumn.index)) {
+      throw new GmmError(
+        'usage',
+        `--weights ${quoteValue(options.weights!)} is also a modelled column (--cols)`,
+        'a weight column says how many rows each row stands for: leave it out of --cols',
+      );
+    }
     const table = await terminalProgress(
       io,
       `gmm ${command}: reading ${reader.source}`,
       options.quiet,
     ).during((progress) =>
-      readColumns(reader, columnPlans(header, named, profileColumns), (rows) =>
+      readColumns(reader, columnPlans(header, named, profileColumns, weightColumn), (rows) =>
         progress.rowsRead(rows),
       ),
     );
-    return { named, profileColumns, table };
+    return { named, profileColumns, weightColumn, table };
   });
-  const columns = named ?? defaultColumns(table);
+  const { named, profileColumns, table, weightColumn } = read;
+  const columns = named ?? defaultColumns(table).filter((c) => c.index !== weightColumn?.index);
   if (named === undefined) {
     checkDistinctNames(columns, header);
     warnLeftOut(table, io, command);
@@ -126,8 +142,14 @@ export async function prepareData(
   const profiles = profileColumns.map((column) =>
     profileData(table, column, extracted.dropped, nSamples),
   );
+  const rowWeights =
+    weightColumn === undefined
+      ? undefined
+      : takeWeights(table, weightColumn.index, extracted.dropped, nSamples);
   const values = takeColumns(table, indexes, extracted);
-  const summaries = summarizeColumns(values, nSamples, nFeatures);
+  const missingCells =
+    options.missing === 'em' ? checkObservedCells(values, nSamples, columns, table) : undefined;
+  const summaries = summarizeColumns(values, nSamples, nFeatures, rowWeights);
   const scaler = fitScaler(
     values,
     nSamples,
@@ -135,6 +157,7 @@ export async function prepareData(
     options.scale,
     columns.map((c) => c.name),
     summaries,
+    rowWeights,
   );
   const moments = summaries.map(({ mean, sd }) => ({ mean, sd }));
   const plotSample = thinnedRows(values, nSamples, nFeatures);
@@ -148,10 +171,47 @@ export async function prepareData(
     dropped: extracted.dropped,
     droppedRows: extracted.droppedRows,
     scaler,
-    data: { values: scaleInPlace(values, nFeatures, scaler), nSamples, nFeatures },
+    data: { values: scaleInPlace(values, nFeatures, scaler), nSamples, nFeatures, rowWeights },
     moments,
     plotSample,
+    weightColumn,
+    missingCells,
   };
+}
+
+/**
+ * --missing em: every row must observe a modelled cell and every column hold a value;
+ * returns how many rows have a missing cell, and per column how many cells are missing.
+ */
+function checkObservedCells(
+  values: Float64Array,
+  nSamples: number,
+  columns: readonly SelectedColumn[],
+  table: ColumnTable,
+): { rows: number; perColumn: number[] } {
+  const d = columns.length;
+  for (let i = 0; i < nSamples; i++) {
+    let observed = false;
+    for (let j = 0; j < d && !observed; j++) observed = values[i * d + j] === values[i * d + j];
+    if (!observed) {
+      throw new GmmError(
+        'data',
+        `${table.source}: data row ${i + 1} has no value in any modelled column (${columns.map((c) => quoteValue(c.name)).join(', ')})`,
+        'fill in at least one of them, or leave the row out (--missing drop)',
+      );
+    }
+  }
+  const counts = countMissing(values, nSamples, d);
+  counts.perColumn.forEach((missing, j) => {
+    if (missing === nSamples) {
+      throw new GmmError(
+        'data',
+        `${table.source}: ${describeColumn(table.header, columns[j].index)} has no value in any row`,
+        'leave it out of --cols',
+      );
+    }
+  });
+  return counts;
 }
 
 /**
@@ -163,6 +223,7 @@ function columnPlans(
   header: readonly string[],
   named: readonly SelectedColumn[] | undefined,
   profileColumns: readonly SelectedColumn[],
+  weightColumn: SelectedColumn | undefined,
 ): ColumnPlan[] {
   const plans = new Map<number, ColumnPlan>();
   const modelled = named?.map((c) => c.index) ?? defaultCandidates(header);
@@ -175,6 +236,10 @@ function columnPlans(
   }
   for (const { index } of profileColumns) {
     plans.set(index, { index, keepValues: 'always', keepCategories: true });
+  }
+  if (weightColumn !== undefined) {
+    const { index } = weightColumn;
+    plans.set(index, weightPlan(index, plans.get(index)?.keepCategories ?? false));
   }
   return [...plans.values()];
 }

@@ -5,7 +5,7 @@ import { logScaleJacobian } from '../io/scaling.js';
 import { formatPercent, plural } from '../present/text.js';
 import { anomalyThreshold, checkAnomalyOptions } from './anomaly-threshold.js';
 import { loadModel } from './load-model.js';
-import { droppedRowsNote, openRowsFor, writeScoredStream } from './model-rows.js';
+import { droppedRowsNote, marginalisedNote, openRowsFor, writeScoredStream } from './model-rows.js';
 
 /**
  * gmm score: each row's log density under the model (natural log, original units:
@@ -22,6 +22,7 @@ export async function runScore(
   const { document, parameters } = await loadModel(modelPath);
   const threshold = anomalyThreshold(document, options, modelPath);
   const jacobian = logScaleJacobian(document.scaler);
+  const logScales = document.scaler.scale.map((s) => Math.log(s));
   const target = options.out ?? '-';
   const stream = await openRowsFor(file, '--out', target, {
     decimal: options.decimal,
@@ -31,7 +32,7 @@ export async function runScore(
   const { delimiter } = stream;
   const extraHeader = threshold === undefined ? ['log_density'] : ['log_density', 'anomaly'];
   let flagged = 0;
-  const { rows, dropped } = await writeScoredStream(
+  const { rows, dropped, marginalised } = await writeScoredStream(
     stream,
     document,
     parameters,
@@ -39,10 +40,16 @@ export async function runScore(
     target,
     io.stdout,
     `${stream.headerText}${delimiter}${formatCsvRow(extraHeader, delimiter)}\n`,
-    ({ lines, memberships }) => {
+    ({ lines, memberships, values }) => {
       let text = '';
+      const d = logScales.length;
       for (let i = 0; i < lines.length; i++) {
-        const logDensity = memberships.logDensity[i] - jacobian;
+        // a row with missing cells: the density of its observed cells, their Jacobian only
+        let rowJacobian = jacobian;
+        for (let j = 0; j < d; j++) {
+          if (values[i * d + j] !== values[i * d + j]) rowJacobian -= logScales[j];
+        }
+        const logDensity = memberships.logDensity[i] - rowJacobian;
         let line = `${lines[i]}${delimiter}${formatMeasurement(logDensity)}`;
         if (threshold !== undefined) {
           const anomaly = logDensity < threshold;
@@ -66,7 +73,7 @@ export async function runScore(
       io,
       'score',
       'note',
-      `${plural(rows, 'row')} scored${droppedRowsNote(dropped)}${flaggedText}`,
+      `${plural(rows, 'row')} scored${droppedRowsNote(dropped)}${marginalisedNote(marginalised)}${flaggedText}`,
     );
   }
 }

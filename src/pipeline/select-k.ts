@@ -9,6 +9,7 @@ import { renderSelection, type SelectionReport } from '../present/selection.js';
 import { formatCriterion } from '../present/text.js';
 import { sweepAndChoose } from './choose-model.js';
 import {
+  checkImpute,
   checkOutputs,
   inOutDir,
   writeFitOutputs,
@@ -25,6 +26,7 @@ export async function runSelectK(
   options: SelectKOptions,
   io: CommandIo,
 ): Promise<void> {
+  checkImpute(options);
   // --labels, --model and --report are outputs of the chosen fit, so they ask for it.
   const fit =
     options.fit ||
@@ -71,6 +73,7 @@ export async function runSelectK(
     const selection = { criterion: options.criterion, cells };
     const fitted = describeFit(prepared, best, options, selection, {
       memberships: fitPaths.labels !== undefined,
+      impute: options.impute && fitPaths.labels !== undefined,
     });
     await writeFitOutputs('select-k', fitted, options, fitPaths, extras, io, showTable);
     return;

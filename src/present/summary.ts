@@ -46,6 +46,13 @@ export interface FitSummary {
   readonly source: string;
   readonly nSamples: number;
   readonly nDropped: number;
+  /** --weights: the column and Σ w (the rows the fit counts). */
+  readonly weights?: { readonly column: string; readonly total: number };
+  /** --missing em: rows with a missing modelled cell, and the missing cells per column. */
+  readonly missingCells?: {
+    readonly rows: number;
+    readonly perColumn: readonly { readonly column: string; readonly cells: number }[];
+  };
   readonly columns: readonly string[];
   readonly profileColumns: readonly string[];
   readonly nComponents: number;
@@ -125,6 +132,19 @@ function preamble(summary: FitSummary): string[] {
     `${summary.source}: ${summary.nSamples} rows${dropped} · ${summary.columns.length} columns · ` +
       `K=${summary.nComponents} · ${summary.covarianceType} covariance (mclust ${summary.mclustName})`,
   );
+  if (summary.weights) {
+    lines.push(
+      `weighted by ${summary.weights.column}: the ${summary.nSamples} rows count as ${formatValue(summary.weights.total)} (n = Σ w in BIC)`,
+    );
+  }
+  if (summary.missingCells) {
+    const { rows, perColumn } = summary.missingCells;
+    const cells = perColumn.filter((c) => c.cells > 0).map((c) => `${c.column} ${c.cells}`);
+    lines.push(
+      `${plural(rows, 'row')} with missing cells fitted on their observed cells (--missing em)` +
+        (cells.length > 0 ? `; missing per column: ${cells.join(' · ')}` : ''),
+    );
+  }
   if (summary.selection) {
     const { criterion, candidates, chosen } = summary.selection;
     const entries = candidates.map((c) =>

@@ -14,7 +14,7 @@ const FAILURES: [string, string[], number, string][] = [
     ['fit', 'fixtures/bad/missing-value.csv', '-k', '1'],
     1,
     'gmm fit: fixtures/bad/missing-value.csv: line 3, column "income" (2): "n/a" is not a number (a missing value)\n' +
-      'hint: use --missing drop to leave out rows with a missing value\n',
+      'hint: use --missing drop to leave out rows with a missing value, or --missing em to fit on their observed cells\n',
   ],
   [
     'a thousands separator is explained',

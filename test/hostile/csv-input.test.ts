@@ -85,7 +85,7 @@ const BAD_NUMBERS: [string, string, string, string, string][] = [
     'number-nan.csv',
     '"NaN"',
     'is not a number (a missing value)',
-    'use --missing drop to leave out rows with a missing value',
+    'use --missing drop to leave out rows with a missing value, or --missing em to fit on their observed cells',
   ],
   ['0x1F (hexadecimal)', 'number-hex.csv', '"0x1F"', 'is not a number', 'write numbers in decimal'],
   [

@@ -144,7 +144,7 @@ const USAGE_ERRORS: [string, string[], string][] = [
   [
     'predict --missing maybe',
     ['predict', MODEL, DATA, '--missing', 'maybe'],
-    "gmm predict: option '--missing <policy>' argument 'maybe' is invalid. choose one of: error, drop.\nhint: see gmm predict --help\n",
+    "gmm predict: option '--missing <policy>' argument 'maybe' is invalid. choose one of: error, drop, em.\nhint: see gmm predict --help\n",
   ],
   [
     'predict without a model',

@@ -66,3 +66,33 @@ describe('scaling round trip', () => {
     expect(logScaleJacobian(scaler)).toBeCloseTo(Math.log(2) + Math.log(0.5), 14);
   });
 });
+
+describe('weights and missing cells', () => {
+  // rows with weights 2, 0, 1, 3, 1 against the same rows repeated that often
+  const weights = Float64Array.from([2, 0, 1, 3, 1]);
+  const expanded = Float64Array.from(
+    [0, 0, 2, 3, 3, 3, 4].flatMap((i) => [VALUES[i * 2], VALUES[i * 2 + 1]]),
+  );
+
+  for (const method of ['standard', 'robust', 'minmax'] as const) {
+    it(`${method}: weighted rows scale as the rows repeated`, () => {
+      const weighted = fitScaler(VALUES, 5, 2, method, ['a', 'b'], undefined, weights);
+      const repeated = fitScaler(expanded, 7, 2, method, ['a', 'b']);
+      weighted.center.forEach((c, j) => expect(c).toBeCloseTo(repeated.center[j], 12));
+      weighted.scale.forEach((s, j) => expect(s).toBeCloseTo(repeated.scale[j], 12));
+    });
+
+    it(`${method}: a column's missing cells are left out of its statistics`, () => {
+      // the second row's first cell missing: column a is [1, 3, 4, 10], b all five
+      const holes = Float64Array.from(VALUES);
+      holes[2] = NaN;
+      const scaler = fitScaler(holes, 5, 2, method, ['a', 'b']);
+      const a = fitScaler(Float64Array.from([1, 3, 4, 10]), 4, 1, method, ['a']);
+      const b = fitScaler(Float64Array.from([5, 5, 6, 6, 8]), 5, 1, method, ['b']);
+      expect(scaler.center[0]).toBeCloseTo(a.center[0], 12);
+      expect(scaler.scale[0]).toBeCloseTo(a.scale[0], 12);
+      expect(scaler.center[1]).toBeCloseTo(b.center[0], 12);
+      expect(scaler.scale[1]).toBeCloseTo(b.scale[0], 12);
+    });
+  }
+});
