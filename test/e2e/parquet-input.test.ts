@@ -82,7 +82,7 @@ describe('Parquet input', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `gmm fit: ${TYPED}: line 51, column "score" (5): "" is not a number (a missing value)\n` +
-        'hint: use --missing drop to leave out rows with a missing value\n',
+        'hint: use --missing drop to leave out rows with a missing value, or --missing em to fit on their observed cells\n',
     );
   });
 
