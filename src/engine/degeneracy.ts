@@ -1,4 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { modelStructure } from './model-names.js';
 import type { CovarianceType, DataMatrix, MixtureParameters } from './types.js';
 
 /**
@@ -109,6 +110,17 @@ export function dataVariances(data: DataMatrix): Float64Array {
  *              or σ²ₖ is below COLLAPSE_EIGENVALUE_RATIO of the mean column variance
  *              (a single variance has no direction to compare against).
  *
+ * mclust's other models follow the same reasoning from their structure
+ * (model-names.ts): what is estimated from component k's rows alone.
+ *   rows       Nₖ > d when both shape and orientation are per component (EVV, like
+ *              full: Σₖ up to its volume comes from k's rows); Nₖ > 1 when the volume
+ *              or the shape is (VEI, EVI, VEE, EVE, VVE, VEV: one row gives λₖ = 0 or
+ *              a zero in Aₖ); no rule when only the orientation is (EEV: Dₖ of a
+ *              small component is arbitrary but its eigenvalues are the pooled ones,
+ *              so Σₖ stays bounded) or nothing is (EII, EEI).
+ *   collapse   the diag rule for orientation I (EEI, VEI, EVI), the spherical rule
+ *              for EII, the eigenvalue rule on every component otherwise.
+ *
  * `variances`: the data's column variances (d); `nSamples`: the rows the fit used.
  */
 export function findDegeneracy(
@@ -116,24 +128,24 @@ export function findDegeneracy(
   nSamples: number,
   variances: Float64Array,
 ): string | undefined {
-  const { nComponents, nFeatures: d, weights, covariances, covarianceType } = parameters;
+  const { nComponents, nFeatures: d, covariances, covarianceType } = parameters;
   const minimumRows = minimumRowsPerComponent(covarianceType, d);
   for (let k = 0; k < nComponents; k++) {
-    const nk = weights[k] * nSamples;
+    const nk = parameters.weights[k] * nSamples;
     if (minimumRows > 0 && nk <= minimumRows) {
-      return `component ${k + 1} holds only ${nk.toPrecision(3)} rows (a ${covarianceType} component needs more than ${minimumRows}: ${MINIMUM_ROWS_REASON[covarianceType]})`;
+      return `component ${k + 1} holds only ${nk.toPrecision(3)} rows (a ${covarianceType} component needs more than ${minimumRows}: ${minimumRowsReason(covarianceType, d)})`;
     }
   }
-  switch (covarianceType) {
-    case 'full':
+  switch (collapseRule(covarianceType)) {
+    case 'eigenvalues':
       for (let k = 0; k < nComponents; k++) {
         const failure = eigenvalueRule(covariances, k, d, variances, `component ${k + 1}`);
         if (failure !== undefined) return failure;
       }
       return undefined;
-    case 'tied':
+    case 'shared':
       return eigenvalueRule(covariances, 0, d, variances, 'the shared covariance');
-    case 'diag':
+    case 'columns':
       for (let k = 0; k < nComponents; k++) {
         for (let j = 0; j < d; j++) {
           const ratio = covariances[k * d * d + j * d + j] / variances[j];
@@ -143,7 +155,7 @@ export function findDegeneracy(
         }
       }
       return undefined;
-    case 'spherical': {
+    case 'single': {
       let meanVariance = 0;
       for (let j = 0; j < d; j++) meanVariance += variances[j] / d;
       for (let k = 0; k < nComponents; k++) {
@@ -157,25 +169,30 @@ export function findDegeneracy(
   }
 }
 
-/** The responsibility (in rows) a component must exceed, by structure; 0: no such rule. */
-export function minimumRowsPerComponent(covarianceType: CovarianceType, d: number): number {
-  return MINIMUM_ROWS[covarianceType](d);
+/** Which collapse rule a model's covariances answer to (see findDegeneracy). */
+function collapseRule(type: CovarianceType): 'eigenvalues' | 'shared' | 'columns' | 'single' {
+  if (type === 'tied') return 'shared';
+  const { shape, orientation } = modelStructure(type);
+  if (orientation !== 'I') return 'eigenvalues';
+  return shape === 'I' ? 'single' : 'columns';
 }
 
-const MINIMUM_ROWS: Record<CovarianceType, (d: number) => number> = {
-  full: (d) => d,
-  tied: () => 0,
-  diag: () => 1,
-  spherical: () => 1,
-};
+/** The responsibility (in rows) a component must exceed, by structure; 0: no such rule. */
+export function minimumRowsPerComponent(covarianceType: CovarianceType, d: number): number {
+  const { volume, shape, orientation } = modelStructure(covarianceType);
+  if (shape === 'V' && orientation === 'V') return d;
+  return volume === 'V' || shape === 'V' ? 1 : 0;
+}
 
 /** Why, said in messages. */
-export const MINIMUM_ROWS_REASON: Record<CovarianceType, string> = {
-  full: 'fewer rows than columns make its covariance singular',
-  tied: '',
-  diag: 'one row gives zero variance',
-  spherical: 'one row gives zero variance',
-};
+export function minimumRowsReason(covarianceType: CovarianceType, d: number): string {
+  const rows = minimumRowsPerComponent(covarianceType, d);
+  if (rows === 0) return '';
+  if (rows > 1) return 'fewer rows than columns make its covariance singular';
+  return modelStructure(covarianceType).volume === 'V'
+    ? 'one row gives zero variance'
+    : 'one row gives a zero in its shape';
+}
 
 /** The eigenvalue rule on covariance `k` (K×d×d), measured in units of each column's variance. */
 function eigenvalueRule(

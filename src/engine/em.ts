@@ -2,6 +2,7 @@ import { cannotReach, hasConverged, rateFromGains } from './convergence.js';
 import { findDegeneracy } from './degeneracy.js';
 import { createResponsibilitySums, expectationStep, type ResponsibilitySums } from './e-step.js';
 import { initialResponsibilities } from './initialize.js';
+import { extrapolationKeepsModel } from './model-names.js';
 import { estimateGaussianParameters, parametersFromSums } from './m-step.js';
 import { computePrecisionFactors, type PrecisionFactors } from './precision.js';
 import { Random } from './random.js';
@@ -194,7 +195,11 @@ export function emSteps(
   initial: MixtureParameters,
 ): EmSteps<EmResult> {
   const context: EmContext = { shape, nSamples, nFeatures, limits };
-  return limits.accelerate ? acceleratedSteps(context, initial) : plainSteps(context, initial);
+  // SQUAREM's extrapolation would leave the models not closed under combination
+  // (model-names.ts): those run plain EM, whose every point stays in the model.
+  return limits.accelerate && extrapolationKeepsModel(shape.covarianceType)
+    ? acceleratedSteps(context, initial)
+    : plainSteps(context, initial);
 }
 
 /**
@@ -229,7 +234,7 @@ function* plainSteps(context: EmContext, initial: MixtureParameters): EmSteps<Em
     status = { parameters, logLikelihood, gain, rate, iterations: t };
     const ended = verdict(status, context);
     if (ended !== undefined) return { parameters, trajectory, converged: ended === 'converged' };
-    parameters = mStep(sums, shape, nFeatures);
+    parameters = mStep(sums, shape, nFeatures, parameters);
   }
 }
 
@@ -250,7 +255,7 @@ function* acceleratedSteps(context: EmContext, initial: MixtureParameters): EmSt
   let l0: number = yield { factors: computePrecisionFactors(p0), sums };
   trajectory.push(l0);
   let status: EmStatus = { parameters: p0, logLikelihood: l0, gain: NaN, rate: NaN, iterations: 1 };
-  let p1 = mStep(sums, shape, nFeatures);
+  let p1 = mStep(sums, shape, nFeatures, p0);
   let stepMax = 1;
   for (;;) {
     if (trajectory.length >= limits.maxIter) {
@@ -258,7 +263,7 @@ function* acceleratedSteps(context: EmContext, initial: MixtureParameters): EmSt
     }
     const l1: number = yield { factors: computePrecisionFactors(p1), sums, status };
     trajectory.push(l1);
-    const p2 = mStep(sums, shape, nFeatures);
+    const p2 = mStep(sums, shape, nFeatures, p1);
     const norms = stepNorms(p0, p1, p2);
     const rate = norms.first > 0 ? norms.second / norms.first : NaN;
     const gain = l1 - l0;
@@ -293,7 +298,7 @@ function* acceleratedSteps(context: EmContext, initial: MixtureParameters): EmSt
       p0 = p2;
       status = { ...status, parameters: p0, logLikelihood: l0, iterations: trajectory.length };
     }
-    p1 = mStep(sums, shape, nFeatures);
+    p1 = mStep(sums, shape, nFeatures, p0);
   }
 }
 
@@ -318,12 +323,19 @@ function* tryEStep(
   }
 }
 
-function mStep(sums: ResponsibilitySums, shape: ModelShape, nFeatures: number): MixtureParameters {
+/** The M-step from the sums of the E-step at `previous` (the iterative models start there). */
+function mStep(
+  sums: ResponsibilitySums,
+  shape: ModelShape,
+  nFeatures: number,
+  previous: MixtureParameters,
+): MixtureParameters {
   return parametersFromSums(
     sums,
     shape.nComponents,
     nFeatures,
     shape.covarianceType,
     shape.regCovar,
+    previous,
   );
 }

@@ -1,4 +1,6 @@
 import { createResponsibilitySums, type ResponsibilitySums } from './e-step.js';
+import { constrainedCovariances } from './mclust/covariance-models.js';
+import { modelStructure } from './model-names.js';
 import type { CovarianceType, DataMatrix, MixtureParameters } from './types.js';
 
 /** scikit-learn adds 10·machine-epsilon to each Nₖ so an empty component divides safely. */
@@ -34,6 +36,9 @@ export function sumResponsibilities(
  *   tied:      Σ  = Σₖ Σᵢ rᵢₖ (xᵢ−μₖ)(xᵢ−μₖ)ᵀ / Σₖ Nₖ
  *   diag:      Σₖ = diag(Σᵢ rᵢₖ (xᵢ−μₖ)² / Nₖ)
  *   spherical: Σₖ = σₖ² I, σₖ² = mean over j of the diag variances
+ * and mclust's other ten models by mclust/covariance-models.ts, on the scatters
+ * Sₖ + reg·Nₖ·I: the ridge enters before the constraint, which for the four above is
+ * exactly "+ reg·I" after it, and keeps the others inside their constraint sets.
  * The scatter is taken around the new means, which keeps precision when the data sit
  * far from the origin: recentred from the E-step's scatter around the previous means
  * when `sums` carry it (one pass over the rows per iteration), else accumulated in a
@@ -60,18 +65,30 @@ export function estimateGaussianParameters(
   );
 }
 
-/** The M-step from an E-step's sums alone (their scatter recentred: no pass over the rows). */
+/**
+ * The M-step from an E-step's sums alone (their scatter recentred: no pass over the rows).
+ * `previous`: the parameters whose E-step gave `sums`, from which the iterative models'
+ * M-steps start (and which they never do worse than).
+ */
 export function parametersFromSums(
   sums: ResponsibilitySums,
   nComponents: number,
   d: number,
   covarianceType: CovarianceType,
   regCovar: number,
+  previous?: MixtureParameters,
 ): MixtureParameters {
-  return assembleParameters(sums, nComponents, d, covarianceType, regCovar, (means) =>
-    sums.pooled
-      ? pooledFromTotalScatter(sums, means, nComponents, d)
-      : recentreScatter(sums, means, nComponents, d, covarianceType),
+  return assembleParameters(
+    sums,
+    nComponents,
+    d,
+    covarianceType,
+    regCovar,
+    (means) =>
+      sums.pooled
+        ? pooledFromTotalScatter(sums, means, nComponents, d)
+        : recentreScatter(sums, means, nComponents, d, covarianceType),
+    previous,
   );
 }
 
@@ -112,6 +129,7 @@ function assembleParameters(
   covarianceType: CovarianceType,
   regCovar: number,
   scatterFor: (means: Float64Array) => Float64Array,
+  previous?: MixtureParameters,
 ): MixtureParameters {
   const K = nComponents;
   const nk = new Float64Array(K);
@@ -130,6 +148,16 @@ function assembleParameters(
   // Upper triangle (full, tied) or diagonal (diag, spherical) of each component's
   // weighted scatter around its new mean, K×d×d.
   const scatter = scatterFor(means);
+  if (!ORIGINAL_FOUR.has(covarianceType)) {
+    const covariances = constrainedCovariances(
+      covarianceType,
+      regularisedScatter(scatter, nk, d, regCovar, needsFullScatter(covarianceType)),
+      nk,
+      d,
+      previous?.covarianceType === covarianceType ? previous.covariances : undefined,
+    );
+    return { nComponents: K, nFeatures: d, covarianceType, weights, means, covariances };
+  }
   const covariances = new Float64Array(K * d * d);
   if (covarianceType === 'full') {
     for (let k = 0; k < K; k++) {
@@ -161,9 +189,38 @@ function assembleParameters(
   return { nComponents: K, nFeatures: d, covarianceType, weights, means, covariances };
 }
 
+/** The structures of scikit-learn's M-step (above); the others go to mclust/. */
+const ORIGINAL_FOUR: ReadonlySet<CovarianceType> = new Set(['full', 'tied', 'diag', 'spherical']);
+
 /** Whether a structure needs the whole scatter matrix or only its diagonal. */
 function needsFullScatter(covarianceType: CovarianceType): boolean {
-  return covarianceType === 'full' || covarianceType === 'tied';
+  return modelStructure(covarianceType).orientation !== 'I';
+}
+
+/**
+ * Sₖ + reg·Nₖ·I, K×d×d with both triangles, from the upper triangle (or the diagonal
+ * alone, the rest left zero, when `full` is false) of the scatter.
+ */
+function regularisedScatter(
+  scatter: Float64Array,
+  nk: Float64Array,
+  d: number,
+  regCovar: number,
+  full: boolean,
+): Float64Array {
+  const out = new Float64Array(scatter.length);
+  for (let k = 0; k < nk.length; k++) {
+    const offset = k * d * d;
+    for (let a = 0; a < d; a++) {
+      out[offset + a * d + a] = scatter[offset + a * d + a] + regCovar * nk[k];
+      if (!full) continue;
+      for (let b = a + 1; b < d; b++) {
+        out[offset + a * d + b] = scatter[offset + a * d + b];
+        out[offset + b * d + a] = scatter[offset + a * d + b];
+      }
+    }
+  }
+  return out;
 }
 
 /** Two passes: the scatter Σᵢ rᵢₖ (xᵢ−μₖ)(xᵢ−μₖ)ᵀ accumulated around the new means. */

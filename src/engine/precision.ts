@@ -1,5 +1,6 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { PrecisionShape } from './kernels.js';
+import { modelStructure } from './model-names.js';
 import type { MixtureParameters } from './types.js';
 import { GmmError } from '../errors.js';
 
@@ -75,7 +76,7 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
     logWeightedNorm[k] = logNorm[k] + Math.log(weights[k]);
   }
   const shape: PrecisionShape =
-    parameters.covarianceType === 'diag' || parameters.covarianceType === 'spherical'
+    modelStructure(parameters.covarianceType).orientation === 'I'
       ? 'diagonal'
       : parameters.covarianceType === 'tied'
         ? 'tied'

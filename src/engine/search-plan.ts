@@ -1,3 +1,4 @@
+import { modelStructure } from './model-names.js';
 import type { CovarianceType } from './types.js';
 
 /**
@@ -70,15 +71,11 @@ export function stepCostPerRow(
 ): number {
   const d = nFeatures;
   const K = nComponents;
-  switch (covarianceType) {
-    case 'full':
-      return K * (d * d + 3 * d + 30);
-    case 'tied':
-      return d * d + K * (3 * d + 30);
-    case 'diag':
-    case 'spherical':
-      return K * (4 * d + 30);
-  }
+  if (covarianceType === 'tied') return d * d + K * (3 * d + 30);
+  // mclust's other models use the full kernel, or the diagonal one when orientation is I.
+  return modelStructure(covarianceType).orientation === 'I'
+    ? K * (4 * d + 30)
+    : K * (d * d + 3 * d + 30);
 }
 
 /** The plan for one model; `nInit` (a count) overrides the number of starts. */

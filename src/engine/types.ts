@@ -1,15 +1,68 @@
 /** Shapes shared across the engine. Arrays are flat and row-major. */
 
-export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
+/**
+ * A covariance model. scikit-learn's four keep their names (full = mclust VVV,
+ * tied = EEE, diag = VVI, spherical = VII); the other ten of mclust's fourteen are
+ * named as in mclust (Celeux & Govaert 1995: Σₖ = λₖ Dₖ Aₖ Dₖᵀ, the three letters
+ * saying whether volume λ, shape A and orientation D are Equal across components,
+ * Variable, or the Identity). model-names.ts maps between the names.
+ */
+export type CovarianceType =
+  | 'full'
+  | 'tied'
+  | 'diag'
+  | 'spherical'
+  | 'EII'
+  | 'EEI'
+  | 'VEI'
+  | 'EVI'
+  | 'VEE'
+  | 'EVE'
+  | 'VVE'
+  | 'EEV'
+  | 'VEV'
+  | 'EVV';
 
-export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+/**
+ * Every model, scikit-learn's four first: the index keys each model's random streams
+ * (em.ts), so the four keep the streams they had before the other ten existed.
+ */
+export const COVARIANCE_TYPES: readonly CovarianceType[] = [
+  'full',
+  'tied',
+  'diag',
+  'spherical',
+  'EII',
+  'EEI',
+  'VEI',
+  'EVI',
+  'VEE',
+  'EVE',
+  'VVE',
+  'EEV',
+  'VEV',
+  'EVV',
+];
 
-/** mclust's names for the same structures. */
+/** scikit-learn's four structures (`--covariance sklearn`). */
+export const SKLEARN_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+
+/** mclust's name of every model (for one column see model-names.ts, univariateName). */
 export const MCLUST_NAMES: Record<CovarianceType, string> = {
   full: 'VVV',
   tied: 'EEE',
   diag: 'VVI',
   spherical: 'VII',
+  EII: 'EII',
+  EEI: 'EEI',
+  VEI: 'VEI',
+  EVI: 'EVI',
+  VEE: 'VEE',
+  EVE: 'EVE',
+  VVE: 'VVE',
+  EEV: 'EEV',
+  VEV: 'VEV',
+  EVV: 'EVV',
 };
 
 /** How one EM start is seeded. */

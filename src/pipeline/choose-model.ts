@@ -1,6 +1,6 @@
 import { terminalProgress } from '../terminal/progress.js';
 import type { CommandIo } from '../terminal/terminal.js';
-import { MINIMUM_ROWS_REASON, minimumRowsPerComponent } from '../engine/degeneracy.js';
+import { minimumRowsPerComponent, minimumRowsReason } from '../engine/degeneracy.js';
 import { bestCell, sweepModels, type ScoredFit, type SweepCell } from '../engine/select-model.js';
 import { groupRowsByPattern } from '../engine/row-patterns.js';
 import type { CovarianceType, Criterion, DataMatrix } from '../engine/types.js';
@@ -127,7 +127,7 @@ function checkEnoughRows(
     const needs =
       covarianceType === 'full'
         ? `each needs more rows than the ${data.nFeatures} modelled columns`
-        : `each needs more than ${plural(perComponent, 'row')} (${MINIMUM_ROWS_REASON[covarianceType]})`;
+        : `each needs more than ${plural(perComponent, 'row')} (${minimumRowsReason(covarianceType, data.nFeatures)})`;
     throw new GmmError(
       'data',
       `${source}: has ${data.nSamples} rows, too few for ${asked}: ${needs}`,

@@ -127,7 +127,9 @@ describe('scoreFit', () => {
       const rows = classifyRows(data, fit.parameters);
       const n = TWO_BLOBS.length;
       const reference = referenceEStep(TWO_BLOBS, fromParameters(fit.parameters));
-      const p = { full: 11, tied: 8, diag: 9, spherical: 7 }[covarianceType];
+      const p = ({ full: 11, tied: 8, diag: 9, spherical: 7 } as Record<string, number>)[
+        covarianceType
+      ];
       expect(criteria.nParameters).toBe(p);
       assertClose(criteria.logLikelihood, reference.logLikelihood, 1e-9, 'ℓ');
       const bic = -2 * reference.logLikelihood + p * Math.log(n);

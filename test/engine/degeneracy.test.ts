@@ -10,7 +10,7 @@ import {
   findDegeneracy,
 } from '../../src/engine/degeneracy.js';
 import { fitMixture } from '../../src/engine/search.js';
-import { COVARIANCE_TYPES, type CovarianceType } from '../../src/engine/types.js';
+import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
 import {
   flatten,
   fromParameters,
@@ -239,7 +239,7 @@ function expectNonDegenerate(fit: ReturnType<typeof fitMixture>, rows: Matrix): 
   const mixture = fromParameters(fit.parameters);
   const means = [0, 1].map((j) => rows.reduce((s, r) => s + r[j], 0) / n);
   const variances = [0, 1].map((j) => rows.reduce((s, r) => s + (r[j] - means[j]) ** 2, 0) / n);
-  const minimumRows = { full: d, tied: 0, diag: 1, spherical: 1 }[type];
+  const minimumRows = ({ full: d, tied: 0, diag: 1, spherical: 1 } as Record<string, number>)[type];
   mixture.covariances.forEach((c, k) => {
     expect(mixture.weights[k] * n).toBeGreaterThan(minimumRows);
     const normalised = c.map((row, a) =>
@@ -254,7 +254,7 @@ function expectNonDegenerate(fit: ReturnType<typeof fitMixture>, rows: Matrix): 
 
 describe('fitMixture on duplicated points', () => {
   const cases: { K: number; covarianceType: CovarianceType }[] = [];
-  for (const covarianceType of COVARIANCE_TYPES) {
+  for (const covarianceType of SKLEARN_TYPES) {
     for (const K of [2, 4, 8]) cases.push({ K, covarianceType });
   }
 

@@ -8,7 +8,7 @@ import { createResponsibilitySums, expectationStep } from '../../src/engine/e-st
 import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { predictMemberships } from '../../src/engine/predict.js';
 import { Random } from '../../src/engine/random.js';
-import { COVARIANCE_TYPES, type MixtureParameters } from '../../src/engine/types.js';
+import { SKLEARN_TYPES, type MixtureParameters } from '../../src/engine/types.js';
 import {
   assertAllClose,
   assertClose,
@@ -39,10 +39,10 @@ interface Case {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const covarianceType of COVARIANCE_TYPES) {
+  for (const covarianceType of SKLEARN_TYPES) {
     for (const d of DIMENSIONS) {
       for (const K of d > 5 ? [3] : COMPONENT_COUNTS) {
-        const random = new Random(2024, d, K, COVARIANCE_TYPES.indexOf(covarianceType));
+        const random = new Random(2024, d, K, SKLEARN_TYPES.indexOf(covarianceType));
         const mixture = randomMixture(random, K, d, covarianceType);
         out.push({
           name: `${covarianceType} d=${d} K=${K}`,
@@ -249,7 +249,7 @@ describe('rows far from every component (log-sum-exp)', () => {
         ],
       ],
     };
-    for (const covarianceType of COVARIANCE_TYPES) {
+    for (const covarianceType of SKLEARN_TYPES) {
       const memberships = predictMemberships(
         toDataMatrix([[1000, 1000, 1000]]),
         toParameters(mixture, covarianceType),

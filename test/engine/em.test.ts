@@ -10,7 +10,7 @@ import { predictMemberships } from '../../src/engine/predict.js';
 import { Random } from '../../src/engine/random.js';
 import { scoreFit } from '../../src/engine/select-model.js';
 import {
-  COVARIANCE_TYPES,
+  SKLEARN_TYPES,
   INIT_METHODS,
   startMethod,
   type CovarianceType,
@@ -82,7 +82,7 @@ function expectNonDecreasing(trajectory: number[]): void {
 }
 
 const GRID: { covarianceType: CovarianceType; init: (typeof INIT_METHODS)[number] }[] = [];
-for (const covarianceType of COVARIANCE_TYPES) {
+for (const covarianceType of SKLEARN_TYPES) {
   for (const init of INIT_METHODS) GRID.push({ covarianceType, init });
 }
 
@@ -234,7 +234,7 @@ describe('one component: the closed-form Gaussian MLE', () => {
 
   it('d = 1: every structure gives −n/2 (log 2πσ̂² + 1), the same ℓ and the same BIC', () => {
     const bics: number[] = [];
-    for (const covarianceType of COVARIANCE_TYPES) {
+    for (const covarianceType of SKLEARN_TYPES) {
       const data = toDataMatrix(rows1d);
       const fit = fitMixture(data, settings({ nComponents: 1, covarianceType, regCovar: 1e-10 }));
       const criteria = scoreFit(data, fit);

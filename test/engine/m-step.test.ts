@@ -4,7 +4,7 @@ import { expectationStep, createResponsibilitySums } from '../../src/engine/e-st
 import { estimateGaussianParameters, sumResponsibilities } from '../../src/engine/m-step.js';
 import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { Random } from '../../src/engine/random.js';
-import { COVARIANCE_TYPES, type CovarianceType } from '../../src/engine/types.js';
+import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
 import {
   assertAllClose,
   flatten,
@@ -28,10 +28,10 @@ interface Case {
 }
 
 const CASES: Case[] = [];
-for (const covarianceType of COVARIANCE_TYPES) {
+for (const covarianceType of SKLEARN_TYPES) {
   for (const d of [1, 2, 3, 5]) {
     for (const K of [1, 2, 4]) {
-      const random = new Random(77, d, K, COVARIANCE_TYPES.indexOf(covarianceType));
+      const random = new Random(77, d, K, SKLEARN_TYPES.indexOf(covarianceType));
       const n = 25 + 5 * K;
       CASES.push({
         name: `${covarianceType} d=${d} K=${K}`,
@@ -135,7 +135,7 @@ describe('estimateGaussianParameters against the weighted formulas', () => {
     const respRows = Array.from({ length: 40 }, (_, i) =>
       Array.from(resp.subarray(i * 3, i * 3 + 3)),
     );
-    for (const covarianceType of COVARIANCE_TYPES) {
+    for (const covarianceType of SKLEARN_TYPES) {
       const result = estimateGaussianParameters(data, resp, 3, covarianceType, 1e-4, sums);
       expectMatchesReference(
         result,
@@ -216,7 +216,7 @@ describe('estimateGaussianParameters against the weighted formulas', () => {
     const base = randomRows(random, 50, 2, 1);
     const resp = randomResponsibilities(random, 50, 2);
     const shifted = base.map((row) => row.map((v) => v + 1e7));
-    for (const covarianceType of COVARIANCE_TYPES) {
+    for (const covarianceType of SKLEARN_TYPES) {
       const near = referenceMStep(base, resp, covarianceType, REG);
       const far = estimateGaussianParameters(
         toDataMatrix(shifted),

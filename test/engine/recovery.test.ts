@@ -31,7 +31,7 @@ const MEANS = [
   [1, 6],
 ];
 
-const TRUTHS: Record<CovarianceType, ReferenceMixture> = {
+const TRUTHS: Partial<Record<CovarianceType, ReferenceMixture>> = {
   full: {
     weights: WEIGHTS,
     means: MEANS,
@@ -88,7 +88,7 @@ const TRUTHS: Record<CovarianceType, ReferenceMixture> = {
 
 describe('recovering a known mixture', () => {
   it.each(Object.keys(TRUTHS) as CovarianceType[])('%s', (covarianceType) => {
-    const truth = TRUTHS[covarianceType];
+    const truth = TRUTHS[covarianceType]!;
     const random = new Random(
       20240601,
       ['full', 'tied', 'diag', 'spherical'].indexOf(covarianceType),

@@ -280,6 +280,10 @@ export function referenceMStep(
         return identity(d).map((row) => row.map((v) => v * mean));
       });
       break;
+    default:
+      throw new Error(
+        `referenceMStep covers scikit-learn's four structures, not ${covarianceType}`,
+      );
   }
   return { weights, means, covariances };
 }

@@ -20,7 +20,7 @@ import { searchRowCount } from '../../src/engine/search-sample.js';
 import { fitMixture } from '../../src/engine/search.js';
 import { bestCell, sweepModels } from '../../src/engine/select-model.js';
 import { splitMergeStarts } from '../../src/engine/split-merge.js';
-import { COVARIANCE_TYPES, type CovarianceType } from '../../src/engine/types.js';
+import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
 import {
   assertClose,
   fromParameters,
@@ -84,7 +84,7 @@ const OVERLAPPING: ReferenceMixture = {
 describe('SQUAREM-accelerated EM', () => {
   const rows = sampleMixture(new Random(77), OVERLAPPING, 600).rows;
   const data = toDataMatrix(rows);
-  const cases = COVARIANCE_TYPES.flatMap((covarianceType) =>
+  const cases = SKLEARN_TYPES.flatMap((covarianceType) =>
     [0, 1, 2, 3, 4, 5].map((start) => ({ covarianceType, start })),
   );
 

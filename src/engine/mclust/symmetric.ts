@@ -1,0 +1,103 @@
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+
+/** d×d symmetric matrix (row-major, flat) at `offset` as an ml-matrix Matrix. */
+function toMatrix(values: Float64Array, offset: number, d: number): Matrix {
+  const matrix = new Matrix(d, d);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) matrix.set(a, b, values[offset + a * d + b]);
+  }
+  return matrix;
+}
+
+/** Eigenvalues (d, descending) and eigenvectors (d×d row-major, column j = vector j). */
+export interface Eigen {
+  readonly values: Float64Array;
+  readonly vectors: Float64Array;
+}
+
+/** The eigen-decomposition of the symmetric d×d matrix at `offset`, largest first. */
+export function symmetricEigen(values: Float64Array, offset: number, d: number): Eigen {
+  for (let e = 0; e < d * d; e++) {
+    // A failed estimate (0/0): NaN eigenvalues, which every caller treats as failure.
+    if (!Number.isFinite(values[offset + e])) {
+      const identity = new Float64Array(d * d);
+      for (let a = 0; a < d; a++) identity[a * d + a] = 1;
+      return { values: new Float64Array(d).fill(NaN), vectors: identity };
+    }
+  }
+  const decomposition = new EigenvalueDecomposition(toMatrix(values, offset, d), {
+    assumeSymmetric: true,
+  });
+  const raw = decomposition.realEigenvalues;
+  const vectors = decomposition.eigenvectorMatrix;
+  const order = raw.map((_, j) => j).sort((i, j) => raw[j] - raw[i] || i - j);
+  const outValues = new Float64Array(d);
+  const outVectors = new Float64Array(d * d);
+  order.forEach((source, j) => {
+    outValues[j] = raw[source];
+    for (let a = 0; a < d; a++) outVectors[a * d + j] = vectors.get(a, source);
+  });
+  return { values: outValues, vectors: outVectors };
+}
+
+/** The orthogonal D maximising tr(Dᵀ G) (G d×d): U Vᵀ from G = U S Vᵀ. */
+export function nearestOrthogonal(g: Float64Array, d: number): Float64Array {
+  const svd = new SingularValueDecomposition(toMatrix(g, 0, d), { autoTranspose: false });
+  const u = svd.leftSingularVectors;
+  const v = svd.rightSingularVectors;
+  const out = new Float64Array(d * d);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += u.get(a, j) * v.get(b, j);
+      out[a * d + b] = s;
+    }
+  }
+  return out;
+}
+
+/** dⱼᵀ S dⱼ for each column dⱼ of D: the diagonal of Dᵀ S D (S d×d at `offset`). */
+export function rotatedDiagonal(
+  s: Float64Array,
+  offset: number,
+  rotation: Float64Array,
+  d: number,
+): Float64Array {
+  const out = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    let sum = 0;
+    for (let a = 0; a < d; a++) {
+      let row = 0;
+      for (let b = 0; b < d; b++) row += s[offset + a * d + b] * rotation[b * d + j];
+      sum += rotation[a * d + j] * row;
+    }
+    out[j] = sum;
+  }
+  return out;
+}
+
+/** out (d×d at `offset`) = scale · D diag(values) Dᵀ. */
+export function writeRotated(
+  rotation: Float64Array,
+  values: Float64Array,
+  scale: number,
+  out: Float64Array,
+  offset: number,
+  d: number,
+): void {
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += rotation[a * d + j] * values[j] * rotation[b * d + j];
+      out[offset + a * d + b] = scale * s;
+      out[offset + b * d + a] = scale * s;
+    }
+  }
+}
+
+/** exp(mean of log): the d-th root of a product, without its overflow. */
+export function geometricMean(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += Math.log(value);
+  return Math.exp(sum / values.length);
+}
