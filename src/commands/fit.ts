@@ -1,4 +1,4 @@
-import { COVARIANCE_TYPES } from '../engine/types.js';
+import { SKLEARN_TYPES } from '../engine/types.js';
 import type { FitOptions } from '../pipeline/options.js';
 import { defineCommand } from './command-spec.js';
 import { parseCovariance } from './option-parsers.js';
@@ -20,7 +20,7 @@ export const FIT_COMMAND = defineCommand<FitOptions>({
     components: componentsOption('auto'),
     covariance: {
       flags: '--covariance <type>',
-      help: `covariance structure: ${COVARIANCE_TYPES.join(', ')} (or mclust VVV, EEE, VVI, VII)`,
+      help: `covariance model: ${SKLEARN_TYPES.join(', ')} (mclust VVV, EEE, VVI, VII), or any mclust name (EII VII EEI VEI EVI VVI EEE VEE EVE VVE EEV VEV EVV VVV; E, V for one column)`,
       default: 'full',
       parse: parseCovariance,
     },

@@ -1,9 +1,5 @@
-import {
-  COVARIANCE_TYPES,
-  INIT_METHODS,
-  MCLUST_NAMES,
-  type CovarianceType,
-} from '../engine/types.js';
+import { MCLUST_ORDER, modelByName } from '../engine/model-names.js';
+import { INIT_METHODS, MCLUST_NAMES, SKLEARN_TYPES, type CovarianceType } from '../engine/types.js';
 
 import type { ComponentsSpec } from '../pipeline/options.js';
 import { GmmError } from '../errors.js';
@@ -59,15 +55,25 @@ export function choiceParser<T extends string>(
   };
 }
 
-const MCLUST_ALIASES = Object.fromEntries(
-  COVARIANCE_TYPES.map((type) => [MCLUST_NAMES[type], type]),
-) as Record<string, CovarianceType>;
+/** A covariance model: scikit-learn's four names, any of mclust's fourteen, or E / V. */
+export function parseCovariance(text: string): CovarianceType {
+  const type = modelByName(text);
+  if (type === undefined) {
+    throw invalid(
+      `choose one of: ${SKLEARN_TYPES.join(', ')}, or an mclust model: ${MCLUST_ORDER.map((t) => MCLUST_NAMES[t]).join(' ')} (E, V for one column).`,
+    );
+  }
+  return type;
+}
 
-export const parseCovariance = choiceParser(COVARIANCE_TYPES, MCLUST_ALIASES);
-
-/** select-k's structures: `all`, or a comma-separated list (kept in the order given). */
+/**
+ * select-k's structures: `all` (mclust's fourteen, in its order), `sklearn` (the four),
+ * or a comma-separated list (kept in the order given).
+ */
 export function parseCovarianceList(text: string): CovarianceType[] {
-  if (text.trim().toLowerCase() === 'all') return [...COVARIANCE_TYPES];
+  const keyword = text.trim().toLowerCase();
+  if (keyword === 'all') return [...MCLUST_ORDER];
+  if (keyword === 'sklearn') return [...SKLEARN_TYPES];
   const types = text.split(',').map((part) => parseCovariance(part));
   if (new Set(types).size !== types.length) {
     throw invalid('name each covariance type once.');

@@ -1,4 +1,4 @@
-import { COVARIANCE_TYPES, CRITERIA } from '../engine/types.js';
+import { CRITERIA, SKLEARN_TYPES } from '../engine/types.js';
 import type { SelectKOptions } from '../pipeline/options.js';
 import { defineCommand } from './command-spec.js';
 import { choiceParser, parseCovarianceList } from './option-parsers.js';
@@ -20,9 +20,9 @@ export const SELECT_K_COMMAND = defineCommand<SelectKOptions>({
     components: componentsOption('1..10'),
     covariance: {
       flags: '--covariance <list>',
-      help: `structures to compare: all, or a list of ${COVARIANCE_TYPES.join(', ')}`,
-      default: [...COVARIANCE_TYPES],
-      defaultText: 'all',
+      help: `models to compare: sklearn (${SKLEARN_TYPES.join(', ')}), all (mclust's fourteen), or a comma-separated list of names (full, VEV, …)`,
+      default: [...SKLEARN_TYPES],
+      defaultText: 'sklearn',
       parse: parseCovarianceList,
     },
     criterion: {
@@ -48,6 +48,7 @@ Examples (the Mall Customers data ships in fixtures/):
   $ gmm select-k fixtures/mall_customers.csv --cols income,score --covariance full,diag --plot bic.svg
   $ gmm select-k fixtures/mall_customers.csv --cols income,score --criterion icl --format csv
   $ gmm select-k fixtures/mall_customers.csv --cols income,score --fit --out-dir out
+  $ gmm select-k fixtures/mclust/faithful.csv -k 1..9 --covariance all --scale none --reg-covar 0
 ${COLUMNS_NOTE}`,
   async run([file], options, io) {
     const { runSelectK } = await import('../pipeline/select-k.js');

@@ -1,9 +1,13 @@
 import { stringifyInert } from './json-text.js';
 import type { Scaler } from './scaling.js';
 
-/** The model file (docs/DESIGN.md, "Model JSON"). Bump MODEL_VERSION on any incompatible change. */
+/**
+ * The model file (docs/DESIGN.md, "Model JSON"). Bump MODEL_VERSION on any incompatible change.
+ * Version 2 (mclust's fourteen models) adds `model`, the mclust name, and lets
+ * `covarianceType` be any of them; version 1 files (scikit-learn's four) still load.
+ */
 export const MODEL_FORMAT = 'gmm-model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 export interface ComponentDocument {
   readonly segment: number;
@@ -52,10 +56,13 @@ export interface SelectionEntry {
 
 export interface ModelDocument {
   readonly format: typeof MODEL_FORMAT;
-  readonly version: typeof MODEL_VERSION;
+  readonly version: 1 | typeof MODEL_VERSION;
   readonly columns: string[];
   readonly scaler: Scaler;
+  /** full, tied, diag, spherical, or one of mclust's other ten names (EII, VEV, …). */
   readonly covarianceType: string;
+  /** mclust's name of the model (VVV for full; E or V for one column); from version 2. */
+  readonly model?: string;
   readonly components: ComponentDocument[];
   readonly fit: FitDocument;
   /**

@@ -3,13 +3,14 @@ import { quoteValue } from './quote-value.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelDocument } from './model-document.js';
 import { describeFsError } from './file-system.js';
 import { SCALE_METHODS } from './scaling.js';
+import { mclustName } from '../engine/model-names.js';
+import { COVARIANCE_TYPES, SKLEARN_TYPES, type CovarianceType } from '../engine/types.js';
 import { GmmError } from '../errors.js';
 
 /** More components or columns than this is not a model gmm wrote. */
 export const MAX_MODEL_COMPONENTS = 1000;
 export const MAX_MODEL_COLUMNS = 10_000;
 const WEIGHT_SUM_TOLERANCE = 1e-9;
-const COVARIANCE_TYPES = ['full', 'tied', 'diag', 'spherical'];
 
 /** Reads and validates a model file (everything but positive definiteness: see the command). */
 export async function readModelFile(path: string): Promise<ModelDocument> {
@@ -111,11 +112,22 @@ export function parseModelDocument(text: string, source: string): ModelDocument 
   finiteVector(scaler.scale, d, 'scaler.scale', fail).forEach((s, j) => {
     if (!(s > 0)) fail(`scaler.scale[${j}]`, `is ${s}; a scale must be positive`);
   });
-  if (!COVARIANCE_TYPES.includes(model.covarianceType as string)) {
+  // Version 1 knew scikit-learn's four; version 2 any of mclust's fourteen, named in `model`.
+  const known: readonly string[] = version === 1 ? SKLEARN_TYPES : COVARIANCE_TYPES;
+  if (!known.includes(model.covarianceType as string)) {
     fail(
       'covarianceType',
-      `is ${quoteValue(String(model.covarianceType))}, not one of ${COVARIANCE_TYPES.join(', ')}`,
+      `is ${quoteValue(String(model.covarianceType))}, not one of ${known.join(', ')}`,
     );
+  }
+  if (version !== 1) {
+    const expected = mclustName(model.covarianceType as CovarianceType, d);
+    if (model.model !== expected) {
+      fail(
+        'model',
+        `is ${quoteValue(String(model.model))}, not "${expected}" (mclust's name of covarianceType ${quoteValue(String(model.covarianceType))})`,
+      );
+    }
   }
 
   const components = model.components;

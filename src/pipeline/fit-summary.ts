@@ -1,5 +1,6 @@
 import { profileMeans, profileShares, segmentStats } from '../engine/describe-segments.js';
-import { effectiveRows, MCLUST_NAMES } from '../engine/types.js';
+import { mclustName } from '../engine/model-names.js';
+import { effectiveRows } from '../engine/types.js';
 import type { FitSummary, ProfileCell } from '../present/summary.js';
 import type { FittedModel } from './fitted-model.js';
 
@@ -44,7 +45,7 @@ export function fitSummary(fitted: FittedModel): FitSummary {
     profileColumns: prepared.profiles.map((p) => p.column.name),
     nComponents: K,
     covarianceType,
-    mclustName: MCLUST_NAMES[covarianceType],
+    mclustName: mclustName(covarianceType, prepared.data.nFeatures),
     logLikelihood: criteria.logLikelihood,
     logLikelihoodOriginal: fitted.logLikelihoodOriginal,
     bic: criteria.bic,

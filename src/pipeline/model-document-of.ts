@@ -5,6 +5,7 @@ import {
   toNestedMatrix,
   type ModelDocument,
 } from '../io/model-document.js';
+import { mclustName } from '../engine/model-names.js';
 import { DENSITY_QUANTILE_LEVELS } from '../engine/quantiles.js';
 import { TOOL_VERSION } from '../version.js';
 import type { FittedModel } from './fitted-model.js';
@@ -27,6 +28,7 @@ export function modelDocumentOf(fitted: FittedModel): ModelDocument {
     columns: prepared.columns.map((c) => c.name),
     scaler: prepared.scaler,
     covarianceType,
+    model: mclustName(covarianceType, d),
     components: Array.from({ length: K }, (_, k) => ({
       segment: k + 1,
       label: labels[k],

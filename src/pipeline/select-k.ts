@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { chalkFor, type CommandIo } from '../terminal/terminal.js';
 import type { SweepCell } from '../engine/select-model.js';
-import { MCLUST_NAMES } from '../engine/types.js';
+import type { CovarianceType } from '../engine/types.js';
+import { distinctModels, mclustName } from '../engine/model-names.js';
 import { ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
 import { criterionPlotSpec } from '../present/criterion-plot-spec.js';
 import { renderSvg } from '../present/render-svg.js';
@@ -47,17 +48,19 @@ export async function runSelectK(
 
   const components = options.components;
   const candidates = components.kind === 'fixed' ? [components.nComponents] : components.candidates;
+  // With one column the fourteen models are two (E, V): each is fitted once.
+  const models = distinctModels(options.covariance, prepared.data.nFeatures);
   const { cells, best, bestIndex } = await sweepAndChoose(
     'select-k',
     prepared,
     candidates,
-    options.covariance,
+    models,
     options.criterion,
     options,
     io,
     (reason) => `no cell of the sweep gave a usable fit (${reason})`,
   );
-  const report = selectionReport(prepared, options, candidates, cells, bestIndex);
+  const report = selectionReport(prepared, options, candidates, models, cells, bestIndex);
   const extras: ExtraOutput[] = [];
   if (plotPath !== undefined) {
     extras.push({ path: plotPath, content: await renderSvg(criterionPlotSpec(plotInput(report))) });
@@ -89,22 +92,25 @@ function selectionReport(
   prepared: PreparedData,
   options: SelectKOptions,
   componentCounts: readonly number[],
+  models: readonly CovarianceType[],
   cells: readonly SweepCell[],
   best: number,
 ): SelectionReport {
+  const d = prepared.data.nFeatures;
   return {
     source: prepared.source,
     nSamples: prepared.data.nSamples,
     columns: prepared.columns.map((c) => c.name),
     criterion: options.criterion,
     componentCounts,
-    covarianceTypes: options.covariance,
+    covarianceTypes: models,
+    mclustNames: models.map((type) => mclustName(type, d)),
     cells: cells.map((cell) => {
       const criteria = cell.result?.criteria;
       return {
         nComponents: cell.nComponents,
         covarianceType: cell.covarianceType,
-        mclustName: MCLUST_NAMES[cell.covarianceType],
+        mclustName: mclustName(cell.covarianceType, d),
         logLikelihood: criteria?.logLikelihood ?? null,
         nParameters: criteria?.nParameters ?? null,
         bic: criteria?.bic ?? null,

@@ -32,6 +32,8 @@ export interface SelectionReport {
   readonly criterion: 'bic' | 'aic' | 'icl';
   readonly componentCounts: readonly number[];
   readonly covarianceTypes: readonly string[];
+  /** mclust's name of each of covarianceTypes (the same name for mclust's own ten). */
+  readonly mclustNames: readonly string[];
   readonly cells: readonly SelectionCell[];
   /** Index into cells of the best one. */
   readonly best: number;
@@ -44,6 +46,11 @@ const CRITERION_DEFINITIONS = {
 } as const;
 
 const RUNNER_UPS = 3;
+
+/** "full (VVV)" where scikit-learn and mclust name a model differently, else the one name. */
+export function modelLabel(covarianceType: string, mclustName: string): string {
+  return covarianceType === mclustName ? covarianceType : `${covarianceType} (${mclustName})`;
+}
 
 export function renderSelection(
   report: SelectionReport,
@@ -88,7 +95,7 @@ function preamble(report: SelectionReport): string[] {
       `K=${report.componentCounts.join(',')} × ${report.covarianceTypes.join(', ')} · ${describeStarts(report.cells)}`,
     `${CRITERION_DEFINITIONS[report.criterion]}: lower is better (scikit-learn's sign). mclust prints BIC as 2ℓ − p ln n, ` +
       `so its highest is our lowest.`,
-    `best: ${best.covarianceType} (${best.mclustName}) K=${best.nComponents}, ${name} ${formatCriterion(bestValue)}, ` +
+    `best: ${modelLabel(best.covarianceType, best.mclustName)} K=${best.nComponents}, ${name} ${formatCriterion(bestValue)}, ` +
       `log-likelihood ${formatLogLikelihood(best.logLikelihood!)}` +
       (runnerUps.length > 0 ? `; next: ${runnerUps.join(', ')}` : ''),
   ];
@@ -115,10 +122,7 @@ function renderGrid(
   const bestValue = value(bestCell, report)!;
   const head = [
     'K',
-    ...report.covarianceTypes.map((type) => {
-      const mclust = report.cells.find((c) => c.covarianceType === type)?.mclustName ?? '';
-      return `${type} (${mclust})`;
-    }),
+    ...report.covarianceTypes.map((type, index) => modelLabel(type, report.mclustNames[index])),
   ];
   const rows = report.componentCounts.map((k) => [
     String(k),

@@ -130,7 +130,10 @@ function preamble(summary: FitSummary): string[] {
       : '';
   lines.push(
     `${summary.source}: ${summary.nSamples} rows${dropped} · ${summary.columns.length} columns · ` +
-      `K=${summary.nComponents} · ${summary.covarianceType} covariance (mclust ${summary.mclustName})`,
+      `K=${summary.nComponents} · ` +
+      (summary.covarianceType === summary.mclustName
+        ? `mclust ${summary.mclustName} covariance`
+        : `${summary.covarianceType} covariance (mclust ${summary.mclustName})`),
   );
   if (summary.weights) {
     lines.push(

@@ -10,6 +10,7 @@ interface EditableModel {
   columns: string[];
   scaler: { method: string; center: number[]; scale: number[] };
   covarianceType: string;
+  model?: string;
   components: {
     segment: number;
     label: string;
@@ -76,6 +77,20 @@ describe('parseModelDocument', () => {
     ]);
   });
 
+  it('accepts a version 2 model of any of the fourteen structures, named by mclust', () => {
+    const text = withChange((m) => {
+      m.version = 2;
+      m.covarianceType = 'EVE';
+      m.model = 'EVE';
+    });
+    expect(parseModelDocument(text, 'model.json').covarianceType).toBe('EVE');
+    const full = withChange((m) => {
+      m.version = 2;
+      m.model = 'VVV';
+    });
+    expect(parseModelDocument(full, 'model.json').model).toBe('VVV');
+  });
+
   it('refuses a JSON file that is not a model', () => {
     const text = readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8');
     expect(() => parseModelDocument(text, 'package.json')).toThrow(
@@ -96,8 +111,8 @@ describe('parseModelDocument', () => {
     ],
     [
       'a newer version',
-      withChange((m) => (m.version = 2)),
-      'model.json: version is 2: the model was written by a newer gmm (this one reads version 1)',
+      withChange((m) => (m.version = 3)),
+      'model.json: version is 3: the model was written by a newer gmm (this one reads version 2)',
     ],
     [
       'a NaN mean',
@@ -138,6 +153,27 @@ describe('parseModelDocument', () => {
       'an unknown structure',
       withChange((m) => (m.covarianceType = 'VVX')),
       /^model\.json: covarianceType is "VVX", not one of/,
+    ],
+    [
+      'a version 1 file naming a model of version 2',
+      withChange((m) => (m.covarianceType = 'VEV')),
+      /^model\.json: covarianceType is "VEV", not one of full, tied, diag, spherical$/,
+    ],
+    [
+      'a version 2 file without the mclust name',
+      withChange((m) => {
+        m.version = 2;
+        m.covarianceType = 'VEV';
+      }),
+      'model.json: model is "undefined", not "VEV" (mclust\'s name of covarianceType "VEV")',
+    ],
+    [
+      "a version 2 file whose mclust name is not its structure's",
+      withChange((m) => {
+        m.version = 2;
+        m.model = 'EEE';
+      }),
+      'model.json: model is "EEE", not "VVV" (mclust\'s name of covarianceType "full")',
     ],
     [
       'duplicate columns',
