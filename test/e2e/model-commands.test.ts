@@ -170,8 +170,8 @@ describe('hostile models and inputs: one line, exit 1', () => {
     ],
     [
       'a newer version',
-      () => write('v2.json', JSON.stringify({ ...model(), version: 2 })),
-      /: version is 2: the model was written by a newer gmm/,
+      () => write('v3.json', JSON.stringify({ ...model(), version: 3 })),
+      /: version is 3: the model was written by a newer gmm/,
     ],
     [
       'a non-positive-definite covariance',

@@ -59,7 +59,7 @@ const USAGE_ERRORS: [string, string[], string][] = [
   [
     'fit --covariance round',
     ['fit', DATA, '--covariance', 'round'],
-    "gmm fit: option '--covariance <type>' argument 'round' is invalid. choose one of: full, tied, diag, spherical.\nhint: see gmm fit --help\n",
+    "gmm fit: option '--covariance <type>' argument 'round' is invalid. choose one of: full, tied, diag, spherical, or an mclust model: EII VII EEI VEI EVI VVI EEE VEE EVE VVE EEV VEV EVV VVV (E, V for one column).\nhint: see gmm fit --help\n",
   ],
   [
     'fit --format xml',
