@@ -11,6 +11,7 @@
 //   e select-k   `gmm select-k -k 1..10 --covariance all` on 1e5×5 vs a scikit-learn loop
 //   f scaling    (b) at n=1e5 and 1e6: does 10× rows cost 10× ± 20% time?
 //   k missing    `gmm fit -k 4 --missing em` on 1M×5 with 5% of cells missing vs the complete file
+//   j mclust     14 models × G=1..9 on faithful: `gmm select-k --covariance all` vs `Mclust(faithful)` (R)
 //
 // Every gmm and scikit-learn number is measured in this run, in child processes, so
 // ratios compare like with like on the same machine at the same moment. The exit
@@ -715,7 +716,7 @@ async function scenarioSelectK() {
   const gmmTol =
     meanLogLikelihood === undefined ? 2e-4 : SK_TOL / (1 / n + Math.abs(meanLogLikelihood));
   const tolText = gmmTol.toPrecision(2);
-  const args = [GMM, 'select-k', path, '-k', '1..10', '--covariance', 'all', '--n-init', '3'];
+  const args = [GMM, 'select-k', path, '-k', '1..10', '--covariance', 'sklearn', '--n-init', '3'];
   args.push('--max-iter', String(MAX_ITER), '--tol', tolText, '--format', 'json', '-q');
   const result = await runChild(process.execPath, args, { timeoutS: 900 });
   if (!ok(result)) throw new Error(`gmm select-k: ${failureOf(result, 900)}`);
@@ -752,6 +753,75 @@ async function scenarioSelectK() {
         `loadtxt + scaling ${formatSeconds(sk.loadSeconds)}, fits ${formatSeconds(sk.fitSeconds)}); ` +
         `best ${sk.best?.cov} K=${sk.best?.k} BIC ${sk.best?.bic?.toFixed(1)}; ${skIterations} iterations in the kept starts; ` +
         `${sk.cells.filter((c) => c.error).length} failed cells`,
+    );
+  }
+  return { rows, notes };
+}
+
+/**
+ * mclust's fourteen models × G = 1..9 on faithful (raw units, no ridge), as
+ * `Mclust(faithful)` fits them: R's Mclust call alone (and its process), against the
+ * whole `gmm select-k` process, with gmm's default search and with one random start
+ * per model (plus the hierarchical one, as mclust's single start).
+ */
+async function scenarioMclust() {
+  const faithful = join(ROOT, 'fixtures', 'mclust', 'faithful.csv');
+  const notes = [];
+  const rows = [];
+  const r = spawnSync('Rscript', ['-e', 'suppressPackageStartupMessages(library(mclust))'], {
+    encoding: 'utf8',
+  });
+  let rSeconds;
+  let rProcess;
+  let rBic;
+  if (r.status === 0) {
+    const script =
+      'suppressPackageStartupMessages(library(mclust)); t <- system.time(f <- Mclust(faithful, G = 1:9)); ' +
+      'cat(sprintf("%.6f %s %d %.6f\\n", t[["elapsed"]], f$modelName, f$G, f$bic))';
+    const result = await runChild('Rscript', ['-e', script], { timeoutS: 300 });
+    if (ok(result)) {
+      const [seconds, model, G, bic] = result.stdout.trim().split(/\s+/);
+      rSeconds = Number(seconds);
+      rProcess = result.seconds;
+      rBic = Number(bic);
+      notes.push(
+        `mclust: Mclust(faithful) ${formatSeconds(rSeconds)} inside R (process ${formatSeconds(rProcess)}); selects ${model} G=${G}, BIC ${rBic.toFixed(3)}`,
+      );
+    } else {
+      notes.push(`mclust: ${failureOf(result, 300)}`);
+    }
+  } else {
+    notes.push('mclust: R with mclust is not installed (apt: r-base-core r-cran-mclust); gmm only');
+  }
+  for (const [label, extra] of [
+    ['default search', []],
+    ['--n-init 1', ['--n-init', '1']],
+  ]) {
+    const args = [GMM, 'select-k', faithful, '-k', '1..9', '--covariance', 'all'];
+    args.push('--scale', 'none', '--reg-covar', '0', ...extra, '--format', 'json', '-q');
+    const result = await runChild(process.execPath, args, { timeoutS: 1800 });
+    if (!ok(result)) {
+      rows.push({
+        measure: `faithful 14×9, ${label}`,
+        gmm: `failed: ${failureOf(result, 1800)}`,
+        failed: true,
+      });
+      continue;
+    }
+    const report = JSON.parse(result.stdout);
+    const best = report.cells[report.best];
+    rows.push({
+      measure: `faithful 14 models × G 1..9, ${label}`,
+      gmm: formatSeconds(result.seconds),
+      sklearn: rSeconds === undefined ? 'R skipped' : `${formatSeconds(rSeconds)} (mclust)`,
+      ratio: formatRatio(rSeconds === undefined ? undefined : result.seconds / rSeconds),
+      target: 'faster than Mclust(faithful)',
+      met: rSeconds === undefined ? undefined : result.seconds < rSeconds,
+    });
+    notes.push(
+      `gmm ${label}: best ${best.mclustName} K=${best.nComponents}, BIC (mclust's sign) ${(-best.bic).toFixed(3)}` +
+        (rBic === undefined ? '' : ` (mclust ${rBic.toFixed(3)})`) +
+        `; ${report.cells.filter((c) => c.failure).length} failed cells`,
     );
   }
   return { rows, notes };
@@ -849,6 +919,12 @@ const SCENARIOS = [
     name: 'search-quality',
     title: 'the default search against the best known optima of public data sets',
     run: scenarioSearchQuality,
+  },
+  {
+    id: 'j',
+    name: 'mclust',
+    title: "mclust's 14 models × G=1..9 on faithful against Mclust(faithful)",
+    run: scenarioMclust,
   },
   {
     id: 'f',
