@@ -235,7 +235,8 @@ describe('gmm fit on the Mall Customers fixture (income, score)', () => {
     expect(svg).toContain('1σ');
     const model = JSON.parse(readFileSync(join(first, 'model.json'), 'utf8')) as ModelJson;
     expect(model.format).toBe('gmm-model');
-    expect(model.version).toBe(1);
+    expect(model.version).toBe(2);
+    expect(model.model).toBe('VVV');
     expect(model.columns).toEqual(['Annual Income (k$)', 'Spending Score (1-100)']);
   });
 });
