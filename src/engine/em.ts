@@ -2,6 +2,7 @@ import { cannotReach, hasConverged, rateFromGains } from './convergence.js';
 import { findDegeneracy } from './degeneracy.js';
 import { createResponsibilitySums, expectationStep, type ResponsibilitySums } from './e-step.js';
 import { initialResponsibilities } from './initialize.js';
+import { constrainedCovariances } from './mclust/covariance-models.js';
 import { extrapolationKeepsModel } from './model-names.js';
 import { estimateGaussianParameters, parametersFromSums } from './m-step.js';
 import { computePrecisionFactors, type PrecisionFactors } from './precision.js';
@@ -195,11 +196,7 @@ export function emSteps(
   initial: MixtureParameters,
 ): EmSteps<EmResult> {
   const context: EmContext = { shape, nSamples, nFeatures, limits };
-  // SQUAREM's extrapolation would leave the models not closed under combination
-  // (model-names.ts): those run plain EM, whose every point stays in the model.
-  return limits.accelerate && extrapolationKeepsModel(shape.covarianceType)
-    ? acceleratedSteps(context, initial)
-    : plainSteps(context, initial);
+  return limits.accelerate ? acceleratedSteps(context, initial) : plainSteps(context, initial);
 }
 
 /**
@@ -248,7 +245,7 @@ function* plainSteps(context: EmContext, initial: MixtureParameters): EmSteps<Em
  * Convergence is judged on the plain step θ₀ → θ₁ with the rate ‖θ₂−θ₁‖/‖θ₁−θ₀‖.
  */
 function* acceleratedSteps(context: EmContext, initial: MixtureParameters): EmSteps<EmResult> {
-  const { shape, nFeatures, limits } = context;
+  const { shape, nFeatures, nSamples, limits } = context;
   const sums = createResponsibilitySums(shape.nComponents, nFeatures);
   const trajectory: number[] = [];
   let p0 = initial;
@@ -275,7 +272,7 @@ function* acceleratedSteps(context: EmContext, initial: MixtureParameters): EmSt
     const alpha = stepLength(norms, stepMax);
     let taken = false;
     if (alpha < -1) {
-      const jumped = extrapolate(p0, p1, p2, alpha);
+      const jumped = withinModel(extrapolate(p0, p1, p2, alpha), nSamples);
       const lJumped = isUsable(jumped) ? yield* tryEStep(jumped, sums, status) : -Infinity;
       if (lJumped >= l1) {
         taken = true;
@@ -321,6 +318,26 @@ function* tryEStep(
     if (isGmmError(error, 'numeric')) return -Infinity;
     throw error;
   }
+}
+
+/**
+ * An extrapolated point brought back into its model. SQUAREM's linear combination keeps
+ * EII, VII, EEI, VVI, EEE and VVV (model-names.ts, extrapolationKeepsModel) but not the
+ * other eight (equal determinants, a shared shape under varying volumes, …): for those
+ * the covariances are replaced by the model's member nearest them, the M-step's
+ * estimate from the scatters Nₖ Σₖ′ (Nₖ = n πₖ′), so every point EM evaluates is a
+ * point of the model. Unusable points (isUsable) are returned as they are, to be refused.
+ */
+function withinModel(jumped: MixtureParameters, nSamples: number): MixtureParameters {
+  if (extrapolationKeepsModel(jumped.covarianceType) || !isUsable(jumped)) return jumped;
+  const { nComponents: K, nFeatures: d } = jumped;
+  const nk = jumped.weights.map((w) => w * nSamples);
+  const scatter = new Float64Array(K * d * d);
+  for (let e = 0; e < K * d * d; e++) {
+    scatter[e] = nk[Math.floor(e / (d * d))] * jumped.covariances[e];
+  }
+  const covariances = constrainedCovariances(jumped.covarianceType, scatter, nk, d, undefined);
+  return { ...jumped, covariances };
 }
 
 /** The M-step from the sums of the E-step at `previous` (the iterative models start there). */

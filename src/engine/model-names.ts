@@ -93,7 +93,8 @@ export function modelByName(text: string): CovarianceType | undefined {
  * Models whose constraint set is closed under linear combination (a combination of
  * λI is a λI, of diagonal matrices is diagonal, of equal matrices equal): SQUAREM's
  * extrapolation stays inside them. The other eight (equal volume with variable shape,
- * a shared shape under variable volume, …) are left by it, so EM runs them plainly.
+ * a shared shape under variable volume, …) are left by it, and em.ts brings each
+ * extrapolated point back into the model (withinModel).
  */
 const COMBINATION_CLOSED: ReadonlySet<CovarianceType> = new Set<CovarianceType>([
   'EII',

@@ -26,6 +26,7 @@ const REFERENCE = JSON.parse(
 interface ModelJson {
   format: string;
   version: number;
+  model: string;
   columns: string[];
   scaler: { method: string; center: number[]; scale: number[] };
   covarianceType: string;
