@@ -8,6 +8,7 @@ import {
   COLLAPSE_EIGENVALUE_RATIO,
   columnVariances,
   findDegeneracy,
+  minimumRowsPerComponent,
 } from '../../src/engine/degeneracy.js';
 import { fitMixture } from '../../src/engine/search.js';
 import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
@@ -326,5 +327,65 @@ describe('fitMixture on duplicated points', () => {
       seed: 2,
     });
     expectNonDegenerate(fit, rows);
+  });
+});
+
+describe("findDegeneracy: mclust's other models, by what one component's rows estimate", () => {
+  const ones = new Float64Array([1, 1]);
+  // minimum rows by hand from each definition (d = 3): Σₖ's shape and orientation
+  // both per component → d; volume or shape per component → 1; otherwise none
+  const expected: Record<string, number> = {
+    EII: 0,
+    spherical: 1,
+    EEI: 0,
+    VEI: 1,
+    EVI: 1,
+    diag: 1,
+    tied: 0,
+    VEE: 1,
+    EVE: 1,
+    VVE: 1,
+    EEV: 0,
+    VEV: 1,
+    EVV: 3,
+    full: 3,
+  };
+  it.each(Object.entries(expected))('%s needs more than %i rows per component', (type, rows) => {
+    expect(minimumRowsPerComponent(type as CovarianceType, 3)).toBe(rows);
+  });
+
+  it('a one-row component: refused under VEI (its λₖ comes from its rows), kept under EEV', () => {
+    // 0.005 · 200 = 1 row's worth; both components well-spread
+    const parameters = (covarianceType: CovarianceType) => ({
+      ...twoComponents([0.995, 0.005]),
+      covarianceType,
+    });
+    expect(findDegeneracy(parameters('VEI'), 200, ones)).toMatch(
+      /component 2 holds only 1\.00 rows \(a VEI component needs more than 1: one row gives zero variance\)/,
+    );
+    expect(findDegeneracy(parameters('EVE'), 200, ones)).toMatch(
+      /one row gives a zero in its shape/,
+    );
+    expect(findDegeneracy(parameters('EEV'), 200, ones)).toBeUndefined();
+  });
+
+  it('collapse: the column rule for EEI, the eigenvalue rule for EEV', () => {
+    const thin: Matrix = [
+      [1e-6, 0],
+      [0, 1],
+    ];
+    const rotatedThin: Matrix = [
+      [0.5, 0.5 - 1e-6],
+      [0.5 - 1e-6, 0.5],
+    ];
+    const eei = { ...twoComponents([0.5, 0.5], thin), covarianceType: 'EEI' as CovarianceType };
+    expect(findDegeneracy(eei, 200, ones)).toMatch(/component 2 collapsed in column 1/);
+    const eev = {
+      ...twoComponents([0.5, 0.5], rotatedThin),
+      covarianceType: 'EEV' as CovarianceType,
+    };
+    expect(findDegeneracy(eev, 200, ones)).toMatch(
+      /component 2 collapsed: its covariance has an eigenvalue/,
+    );
   });
 });
