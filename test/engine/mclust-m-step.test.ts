@@ -15,6 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import { constrainedCovariances } from '../../src/engine/mclust/covariance-models.js';
 import { Random } from '../../src/engine/random.js';
+import { emRun, runSteps, startParameters } from '../../src/engine/em.js';
 import { fitMixture } from '../../src/engine/search.js';
 import { COVARIANCE_TYPES, MCLUST_NAMES, type CovarianceType } from '../../src/engine/types.js';
 import { naiveObjective, parametrisation } from './mclust-structure.js';
@@ -269,5 +270,38 @@ describe('recovering a mixture drawn from each structure', () => {
     }
     // maximum likelihood beats the generating parameters
     expect(fit.logLikelihood).toBeGreaterThan(referenceLogLikelihood(rows, truth));
+  });
+});
+
+describe('EM on each model: accelerated, ℓ never falls and every point stays in the model', () => {
+  it.each(MODELS.map((type) => [MCLUST_NAMES[type], type]))('%s', (_name, type) => {
+    const random = new Random(77, MODELS.indexOf(type));
+    const truth = {
+      weights: [0.4, 0.35, 0.25],
+      means: [
+        [0, 0],
+        [3, 1],
+        [1, 3],
+      ],
+      covariances: truthFor('full'),
+    };
+    const data = toDataMatrix(sampleMixture(random, truth, 400).rows);
+    const shape = { nComponents: 3, covarianceType: type, regCovar: 1e-6 };
+    const initial = startParameters(
+      data,
+      { ...shape, init: 'random', nInit: 1, maxIter: 500, tol: 1e-10, seed: 3 },
+      0,
+    );
+    const run = runSteps(
+      data,
+      emRun(shape, 400, 2, { maxIter: 500, tol: 1e-10, accelerate: true }, 0, initial, undefined),
+    );
+    expect(run.failure).toBeUndefined();
+    for (let t = 1; t < run.trajectory.length; t++) {
+      expect(run.trajectory[t] - run.trajectory[t - 1]).toBeGreaterThanOrEqual(
+        -1e-12 * Math.abs(run.trajectory[t]),
+      );
+    }
+    expectInModel(type, fromParameters(run.parameters!).covariances);
   });
 });
