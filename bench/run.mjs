@@ -8,7 +8,7 @@
 //   b iteration  one EM iteration, n=1e6, d=5, K=8, full: engine vs scikit-learn
 //   c iteration-d20  one EM iteration, n=2e5, d=20, K=8, full: engine vs scikit-learn
 //   d csv        10M×5 CSV: parse to Float64Array (MB/s), and a K=8 fit's peak RSS
-//   e select-k   `gmm select-k -k 1..10 --covariance all` on 1e5×5 vs a scikit-learn loop
+//   e select-k   `gmm select-k -k 1..10 --covariance sklearn` on 1e5×5 vs a scikit-learn loop
 //   f scaling    (b) at n=1e5 and 1e6: does 10× rows cost 10× ± 20% time?
 //   k missing    `gmm fit -k 4 --missing em` on 1M×5 with 5% of cells missing vs the complete file
 //   j mclust     14 models × G=1..9 on faithful: `gmm select-k --covariance all` vs `Mclust(faithful)` (R)
