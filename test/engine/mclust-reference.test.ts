@@ -112,7 +112,7 @@ const TABLE: Record<string, [string, number, number]> = {
 };
 
 /**
- * Where gmm's full sweep (bench scenario j's script, every cell searched) selects a
+ * Where gmm's full sweep (bench/mclust_sweep.mjs, every cell searched) selects a
  * different cell with a better BIC than mclust's selection: the cell, checked here by
  * gmm's search of it alone.
  */
