@@ -13,7 +13,12 @@ import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { classifyAndImpute, classifyRows } from '../../src/engine/predict.js';
 import { Random } from '../../src/engine/random.js';
 import { groupRowsByPattern, subsetPatterns } from '../../src/engine/row-patterns.js';
-import { COVARIANCE_TYPES, type CovarianceType, type DataMatrix } from '../../src/engine/types.js';
+import {
+  COVARIANCE_TYPES,
+  SKLEARN_TYPES,
+  type CovarianceType,
+  type DataMatrix,
+} from '../../src/engine/types.js';
 import {
   assertAllClose,
   assertClose,
@@ -178,16 +183,26 @@ describe('missing cells: the E-step and M-step against the formulas', () => {
       );
     });
 
-    it(`one EM step equals the M-step from the expected sufficient statistics, ${type}`, () => {
-      const sums = createResponsibilitySums(3, d);
-      expectationStep(grouped, computePrecisionFactors(parameters), null, sums);
-      const next = parametersFromSums(sums, 3, d, type, 1e-6);
-      const expected = naiveMStep(holed, mixture, type, 1e-6);
-      const actual = fromParameters(next);
-      assertAllClose(actual.weights, expected.weights, 1e-9, 'weights');
-      assertAllClose(actual.means.flat(), expected.means.flat(), 1e-9, 'means');
-      assertAllClose(actual.covariances.flat(2), expected.covariances.flat(2), 1e-9, 'covariances');
-    });
+    // The naive M-step knows scikit-learn's four; mclust's other ten read the same sums
+    // (m-step.ts) and are checked against their own reference in mclust-m-step.test.ts.
+    it.runIf(SKLEARN_TYPES.includes(type))(
+      `one EM step equals the M-step from the expected sufficient statistics, ${type}`,
+      () => {
+        const sums = createResponsibilitySums(3, d);
+        expectationStep(grouped, computePrecisionFactors(parameters), null, sums);
+        const next = parametersFromSums(sums, 3, d, type, 1e-6);
+        const expected = naiveMStep(holed, mixture, type, 1e-6);
+        const actual = fromParameters(next);
+        assertAllClose(actual.weights, expected.weights, 1e-9, 'weights');
+        assertAllClose(actual.means.flat(), expected.means.flat(), 1e-9, 'means');
+        assertAllClose(
+          actual.covariances.flat(2),
+          expected.covariances.flat(2),
+          1e-9,
+          'covariances',
+        );
+      },
+    );
 
     // Without the reg_covar ridge (which makes the M-step a near-maximiser only: on
     // these 150 rows a full component collapses towards 7 rows, where it shows).
