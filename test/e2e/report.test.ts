@@ -34,7 +34,19 @@ describe('gmm fit --out-dir writes report.html', () => {
   let html: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gmm-report-'));
-    const args = ['fit', MALL, '--cols', 'income,score', '-k', '5', '--profile', 'gender,age'];
+    // 20 starts: the page is compared with the terminal's summary of the same fit
+    const args = [
+      'fit',
+      MALL,
+      '--cols',
+      'income,score',
+      '-k',
+      '5',
+      '--profile',
+      'gender,age',
+      '--n-init',
+      '20',
+    ];
     const result = runGmm([...args, '--out-dir', dir]);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('report.html');
@@ -57,6 +69,8 @@ describe('gmm fit --out-dir writes report.html', () => {
       '5',
       '--profile',
       'gender,age',
+      '--n-init',
+      '20',
       '--out-dir',
       dir,
     ]);
@@ -177,7 +191,7 @@ describe('--plot with more than two modelled columns', () => {
   it('draws every pair as a scatter matrix; --plot-cols still one pair', () => {
     const matrix = join(dir, 'matrix.svg');
     const pair = join(dir, 'pair.svg');
-    const base = ['fit', MALL, '--cols', 'age,income,score', '-k', '3', '-q'];
+    const base = ['fit', MALL, '--cols', 'age,income,score', '-k', '3', '-q', '--n-init', '20'];
     expect(runGmm([...base, '--plot', matrix]).status).toBe(0);
     expect(runGmm([...base, '--plot', pair, '--plot-cols', 'income,score']).status).toBe(0);
     const matrixSvg = readFileSync(matrix, 'utf8');
@@ -247,7 +261,7 @@ process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, seen.filter((p
   }
 
   it('gmm fit without a plot or report reads no Vega; with either it does', () => {
-    const fit = ['fit', MALL, '--cols', 'income,score', '-k', '3', '-q'];
+    const fit = ['fit', MALL, '--cols', 'income,score', '-k', '3', '-q', '--n-init', '20'];
     const dir = mkdtempSync(join(tmpdir(), 'gmm-lazy-'));
     expect(vegaReads([...fit, '--model', join(dir, 'model.json')])).toBe(0);
     // the watch sees Vega when it is read: a plot reads two bundles, a report three

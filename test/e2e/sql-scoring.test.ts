@@ -112,7 +112,19 @@ beforeAll(async () => {
   writeGenerated(GENERATED);
   for (const [index, c] of CASES.entries()) {
     const model = join(dir, `model-${index}.json`);
-    const fit = runGmm(['fit', c.csv, ...c.fitArgs, '--model', model, '-q', '--format', 'json']);
+    // 20 starts: what is compared is the query against predict and score on the same model
+    const fit = runGmm([
+      'fit',
+      c.csv,
+      ...c.fitArgs,
+      '--n-init',
+      '20',
+      '--model',
+      model,
+      '-q',
+      '--format',
+      'json',
+    ]);
     expect(fit.status, fit.stderr).toBe(0);
     models.set(c.name, model);
     const predicted = parse(runGmm(['predict', model, c.csv]).stdout, { columns: true }) as Record<

@@ -2,8 +2,7 @@
  * The search and the EM it runs: SQUAREM's ℓ never decreases and lands on plain EM's
  * fixed point; the stopping rule by hand; a split-and-merge move repairs a local
  * optimum EM cannot leave; tied accepts the small components full refuses; the Mall
- * full K=3 optimum for every seed; and a K sweep on a subsample refined in a race
- * agrees with fitting each K alone.
+ * full K=3 optimum for every seed. (The K sweep refined in a race: race.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -16,9 +15,7 @@ import {
 import { emRun, runSteps, startParameters, type EmSettings } from '../../src/engine/em.js';
 import { estimateGaussianParameters } from '../../src/engine/m-step.js';
 import { Random } from '../../src/engine/random.js';
-import { searchRowCount } from '../../src/engine/search-sample.js';
 import { fitMixture } from '../../src/engine/search.js';
-import { bestCell, sweepModels } from '../../src/engine/select-model.js';
 import { splitMergeStarts } from '../../src/engine/split-merge.js';
 import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
 import {
@@ -272,66 +269,4 @@ describe('the Mall data, full K=3', () => {
       expect(fit.logLikelihood).toBeGreaterThan(best.logLikelihood - 1e-6);
     },
   );
-});
-
-describe('a K sweep on a subsample, refined in a race', () => {
-  // 3 components, 12,000 rows: more than the search sample, so every K is searched on
-  // a subsample and refined on all rows
-  const truth: ReferenceMixture = {
-    weights: [0.5, 0.3, 0.2],
-    means: [
-      [0, 0],
-      [6, 1],
-      [1, 6],
-    ],
-    covariances: OVERLAPPING.covariances,
-  };
-  const data = toDataMatrix(sampleMixture(new Random(2024), truth, 12_000).rows);
-  const sweepSettings = { ...settings({}), nComponents: undefined, covarianceType: undefined };
-  delete sweepSettings.nComponents;
-  delete sweepSettings.covarianceType;
-
-  it('picks K=3, with the ℓ of fitting K=3 alone, and no -k cell beats it', async () => {
-    expect(searchRowCount(6, 2)).toBeLessThan(data.nSamples);
-    const cells = await sweepModels(data, [1, 2, 3, 4, 5, 6], ['full'], sweepSettings);
-    const chosen = bestCell(cells, 'bic')!;
-    expect(chosen.nComponents).toBe(3);
-    expect(chosen.stoppedEarly).toBe(false);
-    expect(chosen.result!.fit.converged).toBe(true);
-    for (const K of [1, 2, 3, 4, 5, 6]) {
-      const [alone] = await sweepModels(data, [K], ['full'], sweepSettings);
-      // superfluous components can collapse once converged on all rows: then refused
-      if (alone.result === undefined) {
-        expect(alone.failure).toMatch(/collapsed|holds only/);
-        continue;
-      }
-      if (K === 3) {
-        expect(alone.result!.fit.logLikelihood).toBe(chosen.result!.fit.logLikelihood);
-      }
-      expect(alone.result!.criteria.bic).toBeGreaterThanOrEqual(chosen.result!.criteria.bic);
-    }
-    // cells stopped early are marked, and their BIC (an upper bound) is worse
-    for (const cell of cells.filter((c) => c.stoppedEarly)) {
-      expect(cell.result!.criteria.bic).toBeGreaterThan(chosen.result!.criteria.bic);
-    }
-  });
-
-  it('by ICL too: the race stops on a BIC bound (ICL ≥ BIC) and the winner converges', async () => {
-    const cells = await sweepModels(
-      data,
-      [2, 3, 4, 5],
-      ['full'],
-      sweepSettings,
-      undefined,
-      undefined,
-      'icl',
-    );
-    const chosen = bestCell(cells, 'icl')!;
-    expect(chosen.nComponents).toBe(3);
-    expect(chosen.stoppedEarly).toBe(false);
-    expect(chosen.result!.fit.converged).toBe(true);
-    const [alone] = await sweepModels(data, [3], ['full'], sweepSettings);
-    expect(chosen.result!.fit.logLikelihood).toBe(alone.result!.fit.logLikelihood);
-    expect(cells.some((c) => c.stoppedEarly)).toBe(true);
-  });
 });
