@@ -19,3 +19,17 @@ export function nominalColor(
 export function chartHeading(title: string, subtitle: string): Record<string, unknown> {
   return { text: chartTitle(title), subtitle: chartTitle(subtitle), anchor: 'start' };
 }
+
+/** The ellipses' line style by `sigma`: 1σ solid, 2σ dashed. */
+export const SIGMA_DASH: Record<string, unknown> = {
+  field: 'sigma',
+  type: 'nominal',
+  title: 'ellipse',
+  scale: {
+    domain: ['1σ', '2σ'],
+    range: [
+      [1, 0],
+      [6, 4],
+    ],
+  },
+};

@@ -5,7 +5,7 @@
  * titles and data values, where no character of theirs can break a field or expression.
  */
 
-import { chartHeading, nominalColor, quantitative } from './encodings.js';
+import { chartHeading, nominalColor, quantitative, SIGMA_DASH } from './encodings.js';
 
 export interface ScatterPoint {
   readonly x: number;
@@ -65,18 +65,7 @@ export function scatterSpec(input: ScatterInput): Record<string, unknown> {
           color,
           detail: { field: 'ring', type: 'nominal' },
           order: { field: 'order', type: 'quantitative' },
-          strokeDash: {
-            field: 'sigma',
-            type: 'nominal',
-            title: 'ellipse',
-            scale: {
-              domain: ['1σ', '2σ'],
-              range: [
-                [1, 0],
-                [6, 4],
-              ],
-            },
-          },
+          strokeDash: SIGMA_DASH,
         },
       },
       {

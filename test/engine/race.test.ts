@@ -6,47 +6,11 @@
  * and a file of their own lets the runner spread them.)
  */
 import { describe, expect, it } from 'vitest';
-import type { EmSettings } from '../../src/engine/em.js';
 import { Random } from '../../src/engine/random.js';
 import { searchRowCount } from '../../src/engine/search-sample.js';
 import { bestCell, sweepModels } from '../../src/engine/select-model.js';
 import { sampleMixture, toDataMatrix, type ReferenceMixture } from './reference.js';
-
-const settings = (overrides: Partial<EmSettings>): EmSettings => ({
-  nComponents: 3,
-  covarianceType: 'full',
-  init: 'mixed',
-  nInit: 'auto',
-  maxIter: 1000,
-  tol: 1e-10,
-  regCovar: 1e-6,
-  seed: 0,
-  ...overrides,
-});
-
-/** Three overlapping components: EM converges slowly, so SQUAREM has work to do. */
-const OVERLAPPING: ReferenceMixture = {
-  weights: [0.5, 0.3, 0.2],
-  means: [
-    [0, 0],
-    [1.5, 0.5],
-    [0.5, 2],
-  ],
-  covariances: [
-    [
-      [1, 0.4],
-      [0.4, 1],
-    ],
-    [
-      [0.6, -0.2],
-      [-0.2, 0.9],
-    ],
-    [
-      [0.8, 0],
-      [0, 0.5],
-    ],
-  ],
-};
+import { OVERLAPPING, settings } from './search-fixtures.js';
 
 describe('a K sweep on a subsample, refined in a race', () => {
   // 3 components, 12,000 rows: more than the search sample, so every K is searched on

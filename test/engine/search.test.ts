@@ -12,7 +12,7 @@ import {
   hasConverged,
   rateFromGains,
 } from '../../src/engine/convergence.js';
-import { emRun, runSteps, startParameters, type EmSettings } from '../../src/engine/em.js';
+import { emRun, runSteps, startParameters } from '../../src/engine/em.js';
 import { estimateGaussianParameters } from '../../src/engine/m-step.js';
 import { Random } from '../../src/engine/random.js';
 import { fitMixture } from '../../src/engine/search.js';
@@ -27,18 +27,7 @@ import {
   type Matrix,
   type ReferenceMixture,
 } from './reference.js';
-
-const settings = (overrides: Partial<EmSettings>): EmSettings => ({
-  nComponents: 3,
-  covarianceType: 'full',
-  init: 'mixed',
-  nInit: 'auto',
-  maxIter: 1000,
-  tol: 1e-10,
-  regCovar: 1e-6,
-  seed: 0,
-  ...overrides,
-});
+import { OVERLAPPING, settings } from './search-fixtures.js';
 
 /**
  * ℓ after each step is at least the one before, up to a relative 1e-10: EM with
@@ -53,30 +42,6 @@ function expectNonDecreasing(trajectory: number[]): void {
     }
   }
 }
-
-/** Three overlapping components: EM converges slowly, so SQUAREM has work to do. */
-const OVERLAPPING: ReferenceMixture = {
-  weights: [0.5, 0.3, 0.2],
-  means: [
-    [0, 0],
-    [1.5, 0.5],
-    [0.5, 2],
-  ],
-  covariances: [
-    [
-      [1, 0.4],
-      [0.4, 1],
-    ],
-    [
-      [0.6, -0.2],
-      [-0.2, 0.9],
-    ],
-    [
-      [0.8, 0],
-      [0, 0.5],
-    ],
-  ],
-};
 
 describe('SQUAREM-accelerated EM', () => {
   const rows = sampleMixture(new Random(77), OVERLAPPING, 600).rows;

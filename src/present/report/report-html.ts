@@ -168,12 +168,7 @@ function summarySection(input: ReportInput): string {
 <h2>Segments</h2>
 <p class="note">Segments are numbered by weight, largest first, and labelled from how far each mean sits from the column's mean (±0.5 sd: high/low, ±1.5 sd: very). Means are in the input's units; certainty is the mean, over the segment's rows, of each row's largest membership probability.</p>
 <div class="figures">${figures.map(([v, l]) => `<div class="figure"><b>${text(v)}</b><span>${text(l)}</span></div>`).join('')}</div>
-<table>
-<thead><tr>${head}</tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>
+${tableHtml(head, body)}
 </section>`;
 }
 
@@ -265,12 +260,7 @@ function certaintySection(input: ReportInput): string {
 <div class="chart" id="chart-certainty"></div>
 <h3>The ${plural(certainty.leastCertain.length, 'least certain row')}</h3>
 <p class="note">Row numbers count the input's data rows from 1.</p>
-<table>
-<thead><tr>${head}</tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>
+${tableHtml(head, body)}
 </section>`;
 }
 
@@ -298,12 +288,7 @@ function sweepSection(input: ReportInput): string {
 <h2>Choosing K</h2>
 <p class="note">${name} of the best fit found for each K and covariance structure; lower is better (mclust's BIC has the opposite sign). ★ marks the choice.${stopped}</p>
 <div class="chart" id="chart-sweep"></div>
-<table>
-<thead><tr>${head}</tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>
+${tableHtml(head, body)}
 </section>`;
 }
 
@@ -440,4 +425,14 @@ ${libraries.map((source) => `<script>${source}</script>`).join('\n')}
 </body>
 </html>
 `;
+}
+
+/** A table from its header cells' and its rows' markup (already escaped). */
+function tableHtml(head: string, body: string): string {
+  return `<table>
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>`;
 }

@@ -9,7 +9,7 @@
  * data values, where none of their characters can break a field or an expression.
  */
 
-import { chartHeading } from '../encodings.js';
+import { chartHeading, SIGMA_DASH } from '../encodings.js';
 import { chartTitle } from '../text.js';
 import { segmentColors } from './palette.js';
 import type { ScatterMatrixInput } from './report-input.js';
@@ -157,19 +157,7 @@ function panel(
       opacity: highlighted(1, 0.15),
       detail: { field: 'ring', type: 'nominal' },
       order: { field: 'order', type: 'quantitative' },
-      strokeDash: {
-        field: 'sigma',
-        type: 'nominal',
-        title: 'ellipse',
-        scale: {
-          domain: ['1σ', '2σ'],
-          range: [
-            [1, 0],
-            [6, 4],
-          ],
-        },
-        legend: { orient: 'top' },
-      },
+      strokeDash: { ...SIGMA_DASH, legend: { orient: 'top' } },
     },
   };
   const means: Spec = {
