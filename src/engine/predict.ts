@@ -1,6 +1,6 @@
 import { BLOCK_ROWS, expectationBlock, expectationStep } from './e-step.js';
 import { computePrecisionFactors } from './precision.js';
-import { groupRowsByPattern, hasMissingCells } from './row-patterns.js';
+import { groupRowsByPattern, hasMissingCells, type GroupedRows } from './row-patterns.js';
 import type { DataMatrix, MixtureParameters } from './types.js';
 
 export interface Memberships {
@@ -34,21 +34,19 @@ function classifyInto(
   parameters: MixtureParameters,
   resp: Float64Array | null,
   imputed?: Float64Array,
+  given?: GroupedRows,
 ): RowClasses {
   const { nSamples } = data;
   const logDensity = new Float64Array(nSamples);
   const labels = new Int32Array(nSamples);
   const certainty = new Float64Array(nSamples);
   const factors = computePrecisionFactors(parameters);
-  if (data.missing === undefined && hasMissingCells(data.values)) {
+  if (given?.order !== undefined || (data.missing === undefined && hasMissingCells(data.values))) {
     // Rows with missing cells (NaN): each marginalised over its observed cells, on
-    // the rows grouped by pattern, the results put back in input order.
-    const { data: grouped, order } = groupRowsByPattern(
-      data.values,
-      nSamples,
-      data.nFeatures,
-      data.rowWeights,
-    );
+    // the rows grouped by pattern (`given`, or grouped here), the results put back in
+    // input order.
+    const { data: grouped, order } =
+      given ?? groupRowsByPattern(data.values, nSamples, data.nFeatures, data.rowWeights);
     const K = parameters.nComponents;
     const d = data.nFeatures;
     const g = {
@@ -79,16 +77,33 @@ function classifyInto(
   return { logDensity, labels, certainty, logLikelihood };
 }
 
+/** What a fit's final E-step gives of every row (see finalRows). */
+export interface FinalRows extends RowClasses {
+  /** n×K memberships, when asked for. */
+  readonly resp: Float64Array | undefined;
+  /**
+   * n×d, when asked for: each row with its missing cells (NaN) filled by their
+   * conditional mean under the row's posterior (the data's units); other cells as given.
+   */
+  readonly imputed: Float64Array | undefined;
+}
+
 /**
- * classifyRows plus each row with its missing cells (NaN) filled by their conditional
- * mean under the row's posterior (n×d, in the data's units); other cells as given.
+ * The one E-step of a fit on its chosen parameters: classes of every row, and the
+ * memberships and imputed cells when wanted. `grouped`: the rows already grouped by
+ * missingness pattern (row-patterns.ts), so they are not grouped again.
  */
-export function classifyAndImpute(
+export function finalRows(
   data: DataMatrix,
   parameters: MixtureParameters,
-): RowClasses & { readonly imputed: Float64Array } {
-  const imputed = new Float64Array(data.nSamples * data.nFeatures);
-  return { ...classifyInto(data, parameters, null, imputed), imputed };
+  want: { readonly memberships: boolean; readonly impute: boolean },
+  grouped?: GroupedRows,
+): FinalRows {
+  const resp = want.memberships
+    ? new Float64Array(data.nSamples * parameters.nComponents)
+    : undefined;
+  const imputed = want.impute ? new Float64Array(data.nSamples * data.nFeatures) : undefined;
+  return { ...classifyInto(data, parameters, resp ?? null, imputed, grouped), resp, imputed };
 }
 
 /** What criteria need of every row, summed: ℓ and Σᵢ log certaintyᵢ (for ICL). */

@@ -2,7 +2,6 @@ import { terminalProgress } from '../terminal/progress.js';
 import type { CommandIo } from '../terminal/terminal.js';
 import { minimumRowsPerComponent, minimumRowsReason } from '../engine/degeneracy.js';
 import { bestCell, sweepModels, type ScoredFit, type SweepCell } from '../engine/select-model.js';
-import { groupRowsByPattern } from '../engine/row-patterns.js';
 import type { CovarianceType, Criterion, DataMatrix } from '../engine/types.js';
 import { plural } from '../present/text.js';
 import type { ModelOptions } from './options.js';
@@ -64,14 +63,12 @@ export async function sweepAndChoose(
 }
 
 /**
- * The rows as the engine fits them: with --missing em, regrouped so that complete rows
- * come first and the others by missingness pattern (engine/row-patterns.ts); the fit
- * does not depend on row order, and the outputs read prepared.data in input order.
+ * The rows as the engine fits them: with --missing em, grouped so that complete rows
+ * come first and the others by missingness pattern (prepare-data.ts); the fit does not
+ * depend on row order, and the outputs read prepared.data in input order.
  */
 export function fittingData(prepared: PreparedData): DataMatrix {
-  const { data } = prepared;
-  if (prepared.missingCells === undefined || prepared.missingCells.rows === 0) return data;
-  return groupRowsByPattern(data.values, data.nSamples, data.nFeatures, data.rowWeights).data;
+  return prepared.grouped?.data ?? prepared.data;
 }
 
 /** fit's model: the one K asked for, or the K of lowest BIC when -k is a range or auto. */

@@ -1,13 +1,7 @@
 import { segmentLabels, shortColumnName } from '../engine/describe-segments.js';
-import {
-  classifyAndImpute,
-  classifyRows,
-  predictMemberships,
-  type Memberships,
-} from '../engine/predict.js';
+import { finalRows, type FinalRows } from '../engine/predict.js';
 import { DENSITY_QUANTILE_LEVELS, quantiles } from '../engine/quantiles.js';
 import type { ScoredFit, SweepCell, SweepSettings } from '../engine/select-model.js';
-import { hasMissingCells } from '../engine/row-patterns.js';
 import type { Criterion, DataMatrix } from '../engine/types.js';
 import { describeColumn } from '../io/quote-value.js';
 import { logScaleJacobian, type Scaler } from '../io/scaling.js';
@@ -48,7 +42,7 @@ export interface FittedModel {
    * The one final E-step over all rows: labels, certainty, log density (scaled units),
    * and the n×K memberships when the labelled CSV needs them (10M rows × K=8 is 640 MB).
    */
-  readonly rows: Omit<Memberships, 'resp'> & { readonly resp: Float64Array | undefined };
+  readonly rows: Omit<FinalRows, 'imputed'>;
   /** --impute: n×d, the modelled cells with missing ones filled (original units). */
   readonly imputed: Float64Array | undefined;
 }
@@ -68,9 +62,13 @@ export function describeFit(
   const { data, scaler } = prepared;
   const { parameters } = scored.fit;
   const { nComponents: K, nFeatures: d } = parameters;
-  const rows = memberships
-    ? predictMemberships(data, parameters)
-    : { ...classifyRows(data, parameters), resp: undefined };
+  const { imputed: imputedScaled, ...rows } = finalRows(
+    data,
+    parameters,
+    { memberships, impute },
+    prepared.grouped,
+  );
+  const hasMissing = prepared.grouped !== undefined;
   const meansOriginal = new Float64Array(K * d);
   const covariancesOriginal = new Float64Array(K * d * d);
   for (let k = 0; k < K; k++) {
@@ -83,10 +81,10 @@ export function describeFit(
     }
   }
   checkOriginalUnits(prepared, meansOriginal, covariancesOriginal);
-  const imputed = impute ? imputedOriginal(data, parameters, scaler) : undefined;
+  const imputed = imputedScaled === undefined ? undefined : unscaleRows(imputedScaled, scaler);
   const jacobian = logScaleJacobian(scaler);
   const logDensityQuantiles = quantiles(
-    completeRowDensities(data, rows.logDensity),
+    hasMissing ? completeRowDensities(data, rows.logDensity) : rows.logDensity,
     DENSITY_QUANTILE_LEVELS,
   ).map((value) => value - jacobian);
   return {
@@ -97,26 +95,25 @@ export function describeFit(
     labels: plainWordsLabels(prepared, meansOriginal, K),
     meansOriginal,
     covariancesOriginal,
-    logLikelihoodOriginal: scored.criteria.logLikelihood - observedJacobian(data, scaler),
+    logLikelihoodOriginal:
+      scored.criteria.logLikelihood -
+      (hasMissing || data.rowWeights !== undefined
+        ? observedJacobian(data, scaler)
+        : data.nSamples * jacobian),
     logDensityQuantiles,
     rows,
     imputed,
   };
 }
 
-/** n×d: every modelled cell in original units, missing ones by their conditional mean. */
-function imputedOriginal(
-  data: DataMatrix,
-  parameters: ScoredFit['fit']['parameters'],
-  scaler: Scaler,
-): Float64Array {
-  const { imputed } = classifyAndImpute(data, parameters);
-  const d = data.nFeatures;
-  for (let e = 0; e < imputed.length; e++) {
+/** n×d scaled rows (`values`, overwritten) in original units. */
+function unscaleRows(values: Float64Array, scaler: Scaler): Float64Array {
+  const d = scaler.scale.length;
+  for (let e = 0; e < values.length; e++) {
     const j = e % d;
-    imputed[e] = scaler.center[j] + scaler.scale[j] * imputed[e];
+    values[e] = scaler.center[j] + scaler.scale[j] * values[e];
   }
-  return imputed;
+  return values;
 }
 
 /**
@@ -124,7 +121,6 @@ function imputedOriginal(
  * with missing cells has a density over fewer columns, not comparable), all when none is.
  */
 function completeRowDensities(data: DataMatrix, logDensity: Float64Array): Float64Array {
-  if (!hasMissingCells(data.values)) return logDensity;
   const d = data.nFeatures;
   const kept = logDensity.filter((_, i) => {
     for (let j = 0; j < d; j++) if (data.values[i * d + j] !== data.values[i * d + j]) return false;
@@ -133,12 +129,10 @@ function completeRowDensities(data: DataMatrix, logDensity: Float64Array): Float
   return kept.length > 0 ? kept : logDensity;
 }
 
-/** Σᵢ wᵢ Σ_{j observed in row i} log sⱼ: what scaling adds to ℓ (n Σⱼ log sⱼ when complete, unweighted). */
+/** Σᵢ wᵢ Σ_{j observed in row i} log sⱼ: what scaling adds to ℓ with weights or missing cells. */
 function observedJacobian(data: DataMatrix, scaler: Scaler): number {
   const { values, nSamples, nFeatures: d, rowWeights } = data;
   const logScales = scaler.scale.map((s) => Math.log(s));
-  const full = logScaleJacobian(scaler);
-  if (rowWeights === undefined && !hasMissingCells(values)) return nSamples * full;
   let total = 0;
   for (let i = 0; i < nSamples; i++) {
     let row = 0;

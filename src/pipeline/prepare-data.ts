@@ -1,5 +1,6 @@
 import { terminalProgress } from '../terminal/progress.js';
 import { writeNote, type CommandIo } from '../terminal/terminal.js';
+import { groupRowsByPattern, type GroupedRows } from '../engine/row-patterns.js';
 import type { DataMatrix } from '../engine/types.js';
 import { openCsv, type CsvReader, withCsvReader } from '../io/csv-reader.js';
 import { describeColumn, quoteValue } from '../io/quote-value.js';
@@ -59,6 +60,11 @@ export interface PreparedData {
   readonly weightColumn: SelectedColumn | undefined;
   /** --missing em: rows with a missing modelled cell, and per column its missing cells. */
   readonly missingCells: { readonly rows: number; readonly perColumn: number[] } | undefined;
+  /**
+   * --missing em with missing cells: `data`'s rows grouped by missingness pattern
+   * (engine/row-patterns.ts), once, for the fit and its final E-step; undefined otherwise.
+   */
+  readonly grouped: GroupedRows | undefined;
 }
 
 /**
@@ -161,6 +167,7 @@ export async function prepareData(
   );
   const moments = summaries.map(({ mean, sd }) => ({ mean, sd }));
   const plotSample = thinnedRows(values, nSamples, nFeatures);
+  const data = { values: scaleInPlace(values, nFeatures, scaler), nSamples, nFeatures, rowWeights };
   return {
     source: table.source,
     header,
@@ -171,7 +178,11 @@ export async function prepareData(
     dropped: extracted.dropped,
     droppedRows: extracted.droppedRows,
     scaler,
-    data: { values: scaleInPlace(values, nFeatures, scaler), nSamples, nFeatures, rowWeights },
+    data,
+    grouped:
+      missingCells === undefined || missingCells.rows === 0
+        ? undefined
+        : groupRowsByPattern(data.values, nSamples, nFeatures, rowWeights),
     moments,
     plotSample,
     weightColumn,

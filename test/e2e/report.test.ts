@@ -30,24 +30,24 @@ function inlineScripts(html: string): string[] {
 }
 
 describe('gmm fit --out-dir writes report.html', () => {
+  // 20 starts: the page is compared with the terminal's summary of the same fit
+  const FIT_ARGS = [
+    'fit',
+    MALL,
+    '--cols',
+    'income,score',
+    '-k',
+    '5',
+    '--profile',
+    'gender,age',
+    '--n-init',
+    '20',
+  ];
   let dir: string;
   let html: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gmm-report-'));
-    // 20 starts: the page is compared with the terminal's summary of the same fit
-    const args = [
-      'fit',
-      MALL,
-      '--cols',
-      'income,score',
-      '-k',
-      '5',
-      '--profile',
-      'gender,age',
-      '--n-init',
-      '20',
-    ];
-    const result = runGmm([...args, '--out-dir', dir]);
+    const result = runGmm([...FIT_ARGS, '--out-dir', dir]);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('report.html');
     html = readFileSync(join(dir, 'report.html'), 'utf8');
@@ -60,20 +60,7 @@ describe('gmm fit --out-dir writes report.html', () => {
       'report.html',
       'segments.csv',
     ]);
-    const again = runGmm([
-      'fit',
-      MALL,
-      '--cols',
-      'income,score',
-      '-k',
-      '5',
-      '--profile',
-      'gender,age',
-      '--n-init',
-      '20',
-      '--out-dir',
-      dir,
-    ]);
+    const again = runGmm([...FIT_ARGS, '--out-dir', dir]);
     expect(again.status).toBe(0);
     expect(readFileSync(join(dir, 'report.html'), 'utf8') === html).toBe(true);
   });

@@ -10,7 +10,7 @@ import { createResponsibilitySums, expectationStep } from '../../src/engine/e-st
 import { emSteps, runSteps } from '../../src/engine/em.js';
 import { parametersFromSums } from '../../src/engine/m-step.js';
 import { computePrecisionFactors } from '../../src/engine/precision.js';
-import { classifyAndImpute, classifyRows } from '../../src/engine/predict.js';
+import { classifyRows, finalRows } from '../../src/engine/predict.js';
 import { Random } from '../../src/engine/random.js';
 import { groupRowsByPattern, subsetPatterns } from '../../src/engine/row-patterns.js';
 import {
@@ -231,7 +231,10 @@ describe('missing cells: the E-step and M-step against the formulas', () => {
 
   it('imputes the conditional mean under the row posterior', () => {
     const parameters = toParameters(truth, 'full');
-    const { imputed } = classifyAndImpute(matrix(holed), parameters);
+    const imputed = finalRows(matrix(holed), parameters, {
+      memberships: false,
+      impute: true,
+    }).imputed!;
     holed.forEach((x, i) => {
       const naive = naiveRow(x, truth);
       x.forEach((v, j) => {
