@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    isolate: false,
     // vitest's default is one worker fewer than the cores: a single one on 2 cores. Most
     // files wait on the binary they spawn, so two keep both cores busy.
     maxWorkers: 2,

@@ -1,9 +1,7 @@
-import { fieldText, recordFields, recordText, type CsvReader } from './csv-reader.js';
+import { CellReader, missingCellAction, type MissingPolicy } from './cell-number.js';
+import { recordFields, recordText, type CsvReader } from './csv-reader.js';
 import { CsvScanner, doubled, plainBytes } from './csv-scan.js';
-import { notANumberError, type MissingPolicy } from './extract-matrix.js';
-import { decimalByte, isMissingCell, parseNumberBytes, parseNumberCell } from './parse-number.js';
-import { quoteValue } from './quote-value.js';
-import { GmmError } from '../errors.js';
+import { noValueInRowError, notANumberError } from './extract-matrix.js';
 
 /** Rows read so far, with the model's columns as numbers, handed over a batch at a time. */
 export interface RowBatch {
@@ -36,7 +34,7 @@ export async function forEachRowBatch(
 ): Promise<{ rows: number; dropped: number }> {
   const d = columnIndexes.length;
   const { decimal } = reader;
-  const decimalPoint = decimalByte(decimal);
+  const cells = new CellReader(decimal);
   let values = new Float64Array(BATCH_ROWS * d);
   let lines: string[] = [];
   let lineNumbers: number[] = [];
@@ -59,44 +57,32 @@ export async function forEachRowBatch(
       if ((row + 1) * d > values.length) values = doubled(values);
       for (let j = 0; j < d; j++) {
         const field = columnIndexes[j];
-        let value = record.numbers[field];
-        if (value !== value && record.quoted[field] === 0) {
-          value = parseNumberBytes(
-            record.bytes,
-            record.starts[field],
-            record.ends[field],
-            decimalPoint,
-          );
-        }
-        if (value !== value) {
-          const cell = fieldText(record, field);
-          value = parseNumberCell(cell, decimal);
-          if (value !== value) {
-            if (missing === 'drop' && isMissingCell(cell)) {
-              dropped++;
-              return;
-            }
-            if (missing === 'em' && isMissingCell(cell)) {
-              missingInRow++;
-            } else {
-              throw notANumberError(
-                reader.source,
-                record.line,
-                reader.header,
-                field,
-                cell,
-                decimal,
-              );
-            }
+        const cell = cells.read(record, field);
+        if (cell.kind !== 'number') {
+          const action = missingCellAction(cell.kind, missing);
+          if (action === 'refuse') {
+            throw notANumberError(
+              reader.source,
+              record.line,
+              reader.header,
+              field,
+              cell.text!,
+              decimal,
+            );
           }
+          if (action === 'dropRow') {
+            dropped++;
+            return;
+          }
+          missingInRow++;
         }
-        values[row * d + j] = value;
+        values[row * d + j] = cell.value;
       }
       if (missingInRow === d) {
-        throw new GmmError(
-          'data',
-          `${reader.source}: line ${record.line} has no value in any modelled column (${columnIndexes.map((c) => quoteValue(reader.header[c])).join(', ')}): nothing to score it on`,
-          'fill in at least one of them, or remove the row (--missing drop leaves it out)',
+        throw noValueInRowError(
+          reader.source,
+          `line ${record.line}`,
+          columnIndexes.map((c) => reader.header[c]),
         );
       }
       lines.push(recordText(record));

@@ -1,13 +1,8 @@
 import { describeColumn, quoteValue } from './quote-value.js';
 import { explainNotANumber, type DecimalMark } from './parse-number.js';
+import { missingCellAction, type MissingPolicy } from './cell-number.js';
 import type { CellRef, ColumnTable } from './read-columns.js';
 import { GmmError } from '../errors.js';
-
-/**
- * A row with a missing modelled cell: an error, dropped, or kept (em: the fit and
- * the scores use its observed cells; its missing ones are NaN in the matrix).
- */
-export type MissingPolicy = 'error' | 'drop' | 'em';
 
 /** The error for a cell of a modelled column that is not a number (or is missing, unless dropped). */
 export function notANumberError(
@@ -23,6 +18,19 @@ export function notANumberError(
     'data',
     `${source}: line ${line}, ${describeColumn(header, column)}: ${quoteValue(cell)} ${reason}`,
     hint,
+  );
+}
+
+/** A row whose modelled cells are all missing: nothing to fit or score it on. */
+export function noValueInRowError(
+  source: string,
+  row: string,
+  columnNames: readonly string[],
+): GmmError {
+  return new GmmError(
+    'data',
+    `${source}: ${row} has no value in any modelled column (${columnNames.map(quoteValue).join(', ')})`,
+    'fill in at least one of them, or leave the row out (--missing drop)',
   );
 }
 
@@ -48,7 +56,9 @@ export function findDroppedRows(
   let bad: { cell: CellRef; index: number } | undefined;
   for (const index of columnIndexes) {
     const column = table.columns.get(index)!;
-    for (const cell of [column.firstText, missing === 'error' ? column.firstMissing : undefined]) {
+    const refused = [column.firstText];
+    if (missingCellAction('missing', missing) === 'refuse') refused.push(column.firstMissing);
+    for (const cell of refused) {
       if (cell !== undefined && (bad === undefined || cell.row < bad.cell.row)) {
         bad = { cell, index };
       }

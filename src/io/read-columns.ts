@@ -1,12 +1,7 @@
 import { fieldText, type CsvReader, type ScannedRecord } from './csv-reader.js';
 import { doubled } from './csv-scan.js';
-import {
-  decimalByte,
-  isMissingCell,
-  parseNumberBytes,
-  parseNumberCell,
-  type DecimalMark,
-} from './parse-number.js';
+import { CellReader } from './cell-number.js';
+import type { DecimalMark } from './parse-number.js';
 import { GmmError } from '../errors.js';
 
 /**
@@ -156,9 +151,9 @@ export async function readColumns(
   const nPlans = plans.length;
   let nSlots = 0;
   const decimal = reader.decimal;
-  const decimalPoint = decimalByte(decimal);
+  const cells = new CellReader(decimal);
   const columns = plans.map(
-    (plan) => new ColumnState(plan, plan.keepValues === 'never' ? -1 : nSlots++, decimal),
+    (plan) => new ColumnState(plan, plan.keepValues === 'never' ? -1 : nSlots++),
   );
   const matrix = new RowMatrix(nSlots);
   // The per-cell path, kept to typed arrays: field index, slot (−1: none), numbers seen.
@@ -171,18 +166,12 @@ export async function readColumns(
     nRows = await reader.readRows((record, row) => {
       const offset = matrix.appendRow();
       const values = matrix.values;
-      const { bytes, starts, ends, quoted, numbers: scanned } = record;
       for (let c = 0; c < nPlans; c++) {
-        const field = fields[c];
-        // Most cells were read as numbers by the scanner; the rest from their bytes.
-        let value = scanned[field];
-        if (value !== value && quoted[field] === 0) {
-          value = parseNumberBytes(bytes, starts[field], ends[field], decimalPoint);
-        }
+        const cell = cells.read(record, fields[c]);
+        const value = cell.value;
         const column = columns[c];
-        // Not a plain number in its bytes: the text decides (and says what it is).
-        if (value !== value) value = column.fromText(record, row);
-        else numbers[c]++;
+        if (cell.kind === 'number') numbers[c]++;
+        else column.notANumber(cell.kind, cell.text!, record.line, row);
         if (slots[c] >= 0) values[offset + slots[c]] = value;
         if (column.watching) column.watch(record, row, value);
         if (column.rejecting && value === value) column.check(record, row, value);
@@ -216,7 +205,6 @@ class ColumnState {
   private readonly categoryCodes: Map<string, number> | undefined;
   private readonly categoryNames: string[] = [];
   private codes: Int32Array;
-  private nNumbersFromText = 0;
   private nMissing = 0;
   private nText = 0;
   private firstText: CellRef | undefined;
@@ -236,7 +224,6 @@ class ColumnState {
   constructor(
     readonly plan: ColumnPlan,
     public slot: number,
-    private readonly decimal: DecimalMark,
   ) {
     this.categoryCodes = plan.keepCategories ? new Map() : undefined;
     this.codes = new Int32Array(plan.keepCategories ? 1024 : 0);
@@ -250,24 +237,17 @@ class ColumnState {
     this.rejecting = false;
   }
 
-  /** A cell whose bytes are not a plain number: its number from the text, or NaN (missing or text). */
-  fromText(record: ScannedRecord, row: number): number {
-    const text = fieldText(record, this.plan.index);
-    const value = parseNumberCell(text, this.decimal);
-    if (!Number.isNaN(value)) {
-      this.nNumbersFromText++;
-      return value;
-    }
-    if (isMissingCell(text)) {
+  /** A cell that holds no number: counted, and the first of each kind remembered. */
+  notANumber(kind: 'missing' | 'text', text: string, line: number, row: number): void {
+    if (kind === 'missing') {
       this.nMissing++;
-      this.firstMissing ??= { row, line: record.line, value: text };
-      return value;
+      this.firstMissing ??= { row, line, value: text };
+      return;
     }
     this.nText++;
-    this.firstText ??= { row, line: record.line, value: text };
+    this.firstText ??= { row, line, value: text };
     // Not a numeric column after all: its numbers are of no use (its slot stays, unread).
     if (this.plan.keepValues === 'whileNumeric') this.slot = -1;
-    return value;
   }
 
   /** Every cell while it may still be a row number column, or is kept as a category. */
@@ -294,7 +274,7 @@ class ColumnState {
     this.codes[row] = code;
   }
 
-  result(nRows: number, plainNumbers: number): ColumnData {
+  result(nRows: number, nNumbers: number): ColumnData {
     return {
       index: this.plan.index,
       slot: this.slot === -1 ? undefined : this.slot,
@@ -302,7 +282,7 @@ class ColumnState {
         this.categoryCodes === undefined
           ? undefined
           : { names: this.categoryNames, codes: this.codes.subarray(0, nRows) },
-      nNumbers: plainNumbers + this.nNumbersFromText,
+      nNumbers,
       nMissing: this.nMissing,
       nText: this.nText,
       firstText: this.firstText,

@@ -2,7 +2,7 @@ import type { MixtureParameters } from '../engine/types.js';
 import { predictMemberships, type Memberships } from '../engine/predict.js';
 import { countMissing } from '../engine/row-patterns.js';
 import { describeColumn, quoteValue } from '../io/quote-value.js';
-import type { MissingPolicy } from '../io/extract-matrix.js';
+import type { MissingPolicy } from '../io/cell-number.js';
 import { openCsv, withCsvReader, type CsvReader, type OpenCsvOptions } from '../io/csv-reader.js';
 import { cellOfLine, forEachRowBatch, type RowBatch } from '../io/csv-stream.js';
 import type { ModelDocument } from '../io/model-document.js';

@@ -5,7 +5,7 @@
 import type { SweepSettings } from '../engine/search-sample.js';
 import type { CovarianceType, Criterion } from '../engine/types.js';
 import type { InputFormat } from '../io/input-format.js';
-import type { MissingPolicy } from '../io/extract-matrix.js';
+import type { MissingPolicy } from '../io/cell-number.js';
 import type { DecimalMark } from '../io/parse-number.js';
 import type { InputEncoding } from '../io/transcode.js';
 import type { ScaleMethod } from '../io/scaling.js';

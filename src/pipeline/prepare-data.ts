@@ -4,7 +4,7 @@ import { groupRowsByPattern, type GroupedRows } from '../engine/row-patterns.js'
 import type { DataMatrix } from '../engine/types.js';
 import { openCsv, type CsvReader, withCsvReader } from '../io/csv-reader.js';
 import { describeColumn, quoteValue } from '../io/quote-value.js';
-import { findDroppedRows, takeColumns } from '../io/extract-matrix.js';
+import { findDroppedRows, noValueInRowError, takeColumns } from '../io/extract-matrix.js';
 import { readColumns, type ColumnPlan, type ColumnTable } from '../io/read-columns.js';
 import { fitScaler, scaleInPlace, summarizeColumns, type Scaler } from '../io/scaling.js';
 import {
@@ -205,10 +205,10 @@ function checkObservedCells(
     let observed = false;
     for (let j = 0; j < d && !observed; j++) observed = values[i * d + j] === values[i * d + j];
     if (!observed) {
-      throw new GmmError(
-        'data',
-        `${table.source}: data row ${i + 1} has no value in any modelled column (${columns.map((c) => quoteValue(c.name)).join(', ')})`,
-        'fill in at least one of them, or leave the row out (--missing drop)',
+      throw noValueInRowError(
+        table.source,
+        `data row ${i + 1}`,
+        columns.map((c) => c.name),
       );
     }
   }

@@ -156,7 +156,7 @@ describe('gmm fit --missing em on the Mall copy with missing cells', () => {
     const result = await runGmmInProcess(['score', modelPath, file, '--missing', 'em']);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `gmm score: ${file}: line 3 has no value in any modelled column ("Age", "Annual Income (k$)", "Spending Score (1-100)"): nothing to score it on\nhint: fill in at least one of them, or remove the row (--missing drop leaves it out)\n`,
+      `gmm score: ${file}: line 3 has no value in any modelled column ("Age", "Annual Income (k$)", "Spending Score (1-100)")\nhint: fill in at least one of them, or leave the row out (--missing drop)\n`,
     );
   });
 });
