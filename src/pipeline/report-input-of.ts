@@ -8,8 +8,8 @@ import type {
   ReportInput,
   SweepInput,
 } from '../present/report/report-input.js';
-import { formatCriterion } from '../present/text.js';
 import { TOOL_VERSION } from '../version.js';
+import { criterionPlotInput } from './criterion-plot-input.js';
 import { fitSummary } from './fit-summary.js';
 import type { FittedModel } from './fitted-model.js';
 import type { ModelOptions } from './options.js';
@@ -162,7 +162,6 @@ function sweepInput(fitted: FittedModel): SweepInput | undefined {
   const { selection, prepared, scored } = fitted;
   if (selection === undefined) return undefined;
   const { criterion } = selection;
-  const name = criterion.toUpperCase();
   const structures = [...new Set(selection.cells.map((c) => c.covarianceType))];
   const componentCounts = [...new Set(selection.cells.map((c) => c.nComponents))];
   const cells = selection.cells.map((cell) => ({
@@ -175,23 +174,20 @@ function sweepInput(fitted: FittedModel): SweepInput | undefined {
       cell.covarianceType === scored.fit.parameters.covarianceType,
   }));
   const best = cells.find((c) => c.chosen)!;
-  const bestValue = scored.criteria[criterion];
   return {
     criterion,
     structures,
     componentCounts,
     cells,
-    plot: {
-      title: `${name} by number of segments`,
-      subtitle: `${prepared.columns.map((c) => c.name).join(', ')} · lower is better (mclust plots the negative) · best of the search per point`,
-      yTitle: `${name} (lower is better)`,
+    plot: criterionPlotInput(
+      '',
+      prepared.columns.map((c) => c.name),
+      criterion,
       structures,
-      points: cells.flatMap((c) =>
-        c.value === null ? [] : [{ k: c.nComponents, value: c.value, structure: c.structure }],
-      ),
-      best: { k: best.nComponents, value: bestValue, structure: best.structure },
-      bestLabel: `chosen: ${best.structure} K=${best.nComponents} (${formatCriterion(bestValue)})`,
-    },
+      cells,
+      { k: best.nComponents, value: scored.criteria[criterion], structure: best.structure },
+      'chosen',
+    ),
   };
 }
 

@@ -7,8 +7,8 @@ import { ensureDirectory, writeFilesAtomically } from '../io/write-output.js';
 import { criterionPlotSpec } from '../present/criterion-plot-spec.js';
 import { renderSvg } from '../present/render-svg.js';
 import { renderSelection, type SelectionReport } from '../present/selection.js';
-import { formatCriterion } from '../present/text.js';
 import { sweepAndChoose } from './choose-model.js';
+import { criterionPlotInput } from './criterion-plot-input.js';
 import {
   checkImpute,
   checkOutputs,
@@ -128,23 +128,18 @@ function selectionReport(
 }
 
 function plotInput(report: SelectionReport) {
-  const name = report.criterion.toUpperCase();
-  const points = report.cells
-    .filter((cell) => cell[report.criterion] !== null)
-    .map((cell) => ({
-      k: cell.nComponents,
-      value: cell[report.criterion]!,
-      structure: cell.covarianceType,
-    }));
   const best = report.cells[report.best];
-  const bestValue = best[report.criterion]!;
-  return {
-    title: `${basename(report.source)}: ${name} by number of segments`,
-    subtitle: `${report.columns.join(', ')} · lower is better (mclust plots the negative) · best of the search per point`,
-    yTitle: `${name} (lower is better)`,
-    structures: report.covarianceTypes,
-    points,
-    best: { k: best.nComponents, value: bestValue, structure: best.covarianceType },
-    bestLabel: `best: ${best.covarianceType} K=${best.nComponents} (${formatCriterion(bestValue)})`,
-  };
+  return criterionPlotInput(
+    `${basename(report.source)}: `,
+    report.columns,
+    report.criterion,
+    report.covarianceTypes,
+    report.cells.map((cell) => ({
+      nComponents: cell.nComponents,
+      structure: cell.covarianceType,
+      value: cell[report.criterion],
+    })),
+    { k: best.nComponents, value: best[report.criterion]!, structure: best.covarianceType },
+    'best',
+  );
 }
