@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { MALL, runGmm, runShell } from './run-gmm.js';
+import { MALL, runGmmInProcess, runShell } from './run-gmm.js';
 
 const NO_STACK = /\n\s+at .+:\d+:\d+/;
 
@@ -94,15 +94,15 @@ const FAILURES: [string, string[], number, string][] = [
 ];
 
 describe('gmm fit failures: one line and a hint, the exit code of DESIGN.md, no stack trace', () => {
-  it.each(FAILURES)('%s', (_, args, status, stderr) => {
-    const result = runGmm(args);
+  it.each(FAILURES)('%s', async (_, args, status, stderr) => {
+    const result = await runGmmInProcess(args);
     expect(result.stderr).toBe(stderr);
     expect(result.status).toBe(status);
     expect(result.stdout).toBe('');
   });
 
-  it('--missing drop leaves the row out and says so', () => {
-    const dropped = runGmm([
+  it('--missing drop leaves the row out and says so', async () => {
+    const dropped = await runGmmInProcess([
       'fit',
       'fixtures/bad/missing-value.csv',
       '--cols',
@@ -126,9 +126,16 @@ describe('gmm fit failures: one line and a hint, the exit code of DESIGN.md, no 
     ).toEqual(['id', '1', '3', '4', '5', '6', '7']);
   });
 
-  it('a failed run leaves no file behind, even in --out-dir', () => {
+  it('a failed run leaves no file behind, even in --out-dir', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gmm-fail-'));
-    const result = runGmm(['fit', 'fixtures/bad/missing-value.csv', '-k', '1', '--out-dir', dir]);
+    const result = await runGmmInProcess([
+      'fit',
+      'fixtures/bad/missing-value.csv',
+      '-k',
+      '1',
+      '--out-dir',
+      dir,
+    ]);
     expect(result.status).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -148,14 +155,14 @@ describe('gmm fit in pipelines', () => {
     expect(result.stderr).not.toMatch(NO_STACK);
   });
 
-  it('writes labels for a path that can be read only once (a pipe: /dev/stdin, <(…))', () => {
+  it('writes labels for a path that can be read only once (a pipe: /dev/stdin, <(…))', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gmm-pipe-')), 'labels.csv');
     const result = runShell(
       `cat fixtures/mall_customers.csv | node bin/gmm.js fit /dev/stdin --cols income,score -k 5 --labels ${out} -q`,
     );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const direct = runGmm([
+    const direct = await runGmmInProcess([
       'fit',
       'fixtures/mall_customers.csv',
       '--cols',
@@ -169,15 +176,15 @@ describe('gmm fit in pipelines', () => {
     expect(readFileSync(out, 'utf8')).toBe(direct.stdout);
   });
 
-  it('reads stdin without a file argument when it is piped', () => {
+  it('reads stdin without a file argument when it is piped', async () => {
     const csv = 'x,y\n1,2\n2,1\n3,4\n4,3\n10,12\n11,10\n12,13\n13,11\n';
-    const result = runGmm(['fit', '-k', '2', '--format', 'csv'], csv);
+    const result = await runGmmInProcess(['fit', '-k', '2', '--format', 'csv'], csv);
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('segment,label,count,share,mean x,mean y,certainty');
     expect(result.stdout).toMatch(/\n1,[^,]+,4,50%/);
   });
 
-  it('reads ; separated, BOM-prefixed, CRLF files with quoted headers', () => {
+  it('reads ; separated, BOM-prefixed, CRLF files with quoted headers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gmm-csv-'));
     const path = join(dir, 'euro.csv');
     const rows = [
@@ -192,7 +199,7 @@ describe('gmm fit in pipelines', () => {
       'h;13;11',
     ];
     writeFileSync(path, `\ufeff${rows.join('\r\n')}\r\n`);
-    const result = runGmm(['fit', path, '-k', '2', '--labels', '-']);
+    const result = await runGmmInProcess(['fit', path, '-k', '2', '--labels', '-']);
     expect(result.stderr).not.toMatch(NO_STACK);
     expect(result.status).toBe(0);
     // Input lines are echoed as written (the BOM and CRLF aside), quotes and all.
@@ -202,16 +209,16 @@ describe('gmm fit in pipelines', () => {
     ]);
   });
 
-  it('--help ends with worked examples on the Mall data; --version prints the version', () => {
-    const help = runGmm(['fit', '--help']);
+  it('--help ends with worked examples on the Mall data; --version prints the version', async () => {
+    const help = await runGmmInProcess(['fit', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('gmm fit fixtures/mall_customers.csv --cols income,score -k 5');
-    const version = runGmm(['--version']);
+    const version = await runGmmInProcess(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
-describe('gzip input, recognised by its bytes, not its name', () => {
+describe('gzip input, recognised by its bytes, not its name', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gmm-gzip-'));
   const compressed = gzipSync(readFileSync(MALL));
   const gz = join(dir, 'mall.csv.gz');
@@ -219,24 +226,24 @@ describe('gzip input, recognised by its bytes, not its name', () => {
   writeFileSync(gz, compressed);
   writeFileSync(named, compressed);
   const args = ['--cols', 'income,score', '-k', '2', '--n-init', '4', '--labels', '-'];
-  const plain = runGmm(['fit', MALL, ...args]);
+  const plain = await runGmmInProcess(['fit', MALL, ...args]);
 
-  it('a .gz file, a gzip file without the extension, and gzip on stdin give the plain labels', () => {
+  it('a .gz file, a gzip file without the extension, and gzip on stdin give the plain labels', async () => {
     expect(plain.status).toBe(0);
     for (const result of [
-      runGmm(['fit', gz, ...args]),
-      runGmm(['fit', named, ...args]),
-      runGmm(['fit', '-', ...args], compressed),
+      await runGmmInProcess(['fit', gz, ...args]),
+      await runGmmInProcess(['fit', named, ...args]),
+      await runGmmInProcess(['fit', '-', ...args], compressed),
     ]) {
       expect(result.status).toBe(0);
       expect(result.stdout).toBe(plain.stdout);
     }
   });
 
-  it('a truncated gzip file is one line, exit 1', () => {
+  it('a truncated gzip file is one line, exit 1', async () => {
     const truncated = join(dir, 'truncated.csv.gz');
     writeFileSync(truncated, compressed.subarray(0, Math.floor(compressed.length / 2)));
-    const result = runGmm(['fit', truncated, '--cols', 'income,score', '-k', '2']);
+    const result = await runGmmInProcess(['fit', truncated, '--cols', 'income,score', '-k', '2']);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `gmm fit: ${truncated}: is not a valid gzip file (unexpected end of file)\n` +

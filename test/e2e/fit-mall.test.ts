@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MALL, ROOT, runGmm } from './run-gmm.js';
+import { MALL, ROOT, runGmmInProcess } from './run-gmm.js';
 
 /**
  * Reference values computed independently by scikit-learn (best of 300 starts, tol
@@ -60,8 +60,16 @@ function mallIncomeScore(): number[][] {
     .map((line) => line.split(',').slice(3, 5).map(Number));
 }
 
-function fitModel(args: string[]): ModelJson {
-  const result = runGmm(['fit', MALL, '--cols', 'income,score', '--model', '-', ...args]);
+async function fitModel(args: string[]): Promise<ModelJson> {
+  const result = await runGmmInProcess([
+    'fit',
+    MALL,
+    '--cols',
+    'income,score',
+    '--model',
+    '-',
+    ...args,
+  ]);
   expect(result.stderr).not.toMatch(/\n\s+at /);
   expect(result.status).toBe(0);
   return JSON.parse(result.stdout) as ModelJson;
@@ -85,8 +93,8 @@ function matchComponents(model: ModelJson, reference: ReferenceFit): number[] {
 
 describe('gmm fit on the Mall Customers fixture (income, score)', () => {
   let k5: ModelJson;
-  beforeAll(() => {
-    k5 = fitModel(['-k', '5']);
+  beforeAll(async () => {
+    k5 = await fitModel(['-k', '5']);
   });
   const reference5 = REFERENCE.fits.find(
     (f) => f.covarianceType === 'full' && f.nComponents === 5,
@@ -144,11 +152,11 @@ describe('gmm fit on the Mall Customers fixture (income, score)', () => {
     expect(labels).toContain('low income · high score');
   });
 
-  it('writes the labelled CSV with scikit-learn’s predict_proba, row by row', () => {
+  it('writes the labelled CSV with scikit-learn’s predict_proba, row by row', async () => {
     // tol 1e-10 per row (the default, said explicitly), to compare probabilities with
     // scikit-learn's tol 1e-10. EM creeps along this flat optimum, so probabilities agree
     // to ~5e-4, not better.
-    const result = runGmm([
+    const result = await runGmmInProcess([
       'fit',
       MALL,
       '--cols',
@@ -185,19 +193,19 @@ describe('gmm fit on the Mall Customers fixture (income, score)', () => {
       .map((f) => [f.covarianceType, f.nComponents, f.logLikelihood] as const),
   )(
     '%s K=%i reaches scikit-learn’s best of 300 starts (ℓ = %f)',
-    (covariance, k, logLikelihood) => {
-      const model = fitModel(['-k', String(k), '--covariance', covariance]);
+    async (covariance, k, logLikelihood) => {
+      const model = await fitModel(['-k', String(k), '--covariance', covariance]);
       expect(model.fit.logLikelihood).toBeCloseTo(logLikelihood, 3);
     },
   );
 
-  it('full K=3 beats mclust’s −510.9787 and scikit-learn’s 30 k-means starts (−512.44)', () => {
-    const model = fitModel(['-k', '3']);
+  it('full K=3 beats mclust’s −510.9787 and scikit-learn’s 30 k-means starts (−512.44)', async () => {
+    const model = await fitModel(['-k', '3']);
     expect(model.fit.logLikelihood).toBeGreaterThan(-510.9787);
   });
 
-  it('-k auto fits K = 1..10 and keeps the lowest BIC, K=4 (as scikit-learn and mclust do)', () => {
-    const result = runGmm(['fit', MALL, '--cols', 'income,score']);
+  it('-k auto fits K = 1..10 and keeps the lowest BIC, K=4 (as scikit-learn and mclust do)', async () => {
+    const result = await runGmmInProcess(['fit', MALL, '--cols', 'income,score']);
     expect(result.status).toBe(0);
     const line = result.stdout.split('\n').find((l) => l.startsWith('K chosen by lowest BIC'))!;
     const bics = [...line.matchAll(/K=(\d+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
@@ -208,11 +216,11 @@ describe('gmm fit on the Mall Customers fixture (income, score)', () => {
     expect(result.stdout).toContain('K=4 · full covariance');
   });
 
-  it('writes all three outputs with --out-dir, byte-identical on a second run', () => {
+  it('writes all three outputs with --out-dir, byte-identical on a second run', async () => {
     const first = mkdtempSync(join(tmpdir(), 'gmm-e2e-'));
     const second = mkdtempSync(join(tmpdir(), 'gmm-e2e-'));
     for (const dir of [first, second]) {
-      const result = runGmm([
+      const result = await runGmmInProcess([
         'fit',
         MALL,
         '--cols',

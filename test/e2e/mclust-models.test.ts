@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runGmm } from './run-gmm.js';
+import { ROOT, runGmmInProcess, type RunResult } from './run-gmm.js';
 
 const FAITHFUL = join(ROOT, 'fixtures', 'mclust', 'faithful.csv');
 const dir = mkdtempSync(join(tmpdir(), 'gmm-mclust-'));
@@ -44,9 +44,9 @@ function naiveLogDensity(components: Component[], x: number[]): number {
   return Math.log(density);
 }
 
-let fitted: ReturnType<typeof runGmm>;
-beforeAll(() => {
-  fitted = runGmm([
+let fitted: RunResult;
+beforeAll(async () => {
+  fitted = await runGmmInProcess([
     'fit',
     FAITHFUL,
     '-k',
@@ -88,12 +88,12 @@ describe('an mclust model through fit, predict, score and sample', () => {
     expect(new Set(shapes).size).toBe(1);
   });
 
-  it('score: the naive mixture density of the model file; the sum is fit’s ℓ', () => {
+  it('score: the naive mixture density of the model file; the sum is fit’s ℓ', async () => {
     const model = JSON.parse(readFileSync(MODEL, 'utf8')) as {
       components: Component[];
       fit: { logLikelihoodOriginal: number };
     };
-    const result = runGmm(['score', MODEL, FAITHFUL]);
+    const result = await runGmmInProcess(['score', MODEL, FAITHFUL]);
     expect(result.status).toBe(0);
     let total = 0;
     for (const line of result.stdout.trim().split('\n').slice(1)) {
@@ -104,8 +104,8 @@ describe('an mclust model through fit, predict, score and sample', () => {
     expect(total).toBeCloseTo(model.fit.logLikelihoodOriginal, 4);
   });
 
-  it('predict assigns every row to one of the 3 segments; sample draws rows', () => {
-    const predicted = runGmm(['predict', MODEL, FAITHFUL, '-q']);
+  it('predict assigns every row to one of the 3 segments; sample draws rows', async () => {
+    const predicted = await runGmmInProcess(['predict', MODEL, FAITHFUL, '-q']);
     expect(predicted.status).toBe(0);
     const lines = predicted.stdout.trim().split('\n');
     expect(lines).toHaveLength(273);
@@ -113,15 +113,15 @@ describe('an mclust model through fit, predict, score and sample', () => {
     expect(segmentColumn).toBeGreaterThan(-1);
     const segments = new Set(lines.slice(1).map((l) => l.split(',')[segmentColumn]));
     expect([...segments].sort()).toEqual(['1', '2', '3']);
-    const sampled = runGmm(['sample', MODEL, '-n', '5', '--seed', '1']);
+    const sampled = await runGmmInProcess(['sample', MODEL, '-n', '5', '--seed', '1']);
     expect(sampled.status).toBe(0);
     expect(sampled.stdout.trim().split('\n')).toHaveLength(6);
   });
 });
 
 describe('select-k over mclust’s models', () => {
-  it('--covariance all: the fourteen, both names where both exist, each BIC at least mclust’s', () => {
-    const result = runGmm([
+  it('--covariance all: the fourteen, both names where both exist, each BIC at least mclust’s', async () => {
+    const result = await runGmmInProcess([
       'select-k',
       FAITHFUL,
       '-k',
@@ -155,8 +155,8 @@ describe('select-k over mclust’s models', () => {
     }
   });
 
-  it('--covariance sklearn: the four; an unknown name is a usage error', () => {
-    const four = runGmm([
+  it('--covariance sklearn: the four; an unknown name is a usage error', async () => {
+    const four = await runGmmInProcess([
       'select-k',
       FAITHFUL,
       '-k',
@@ -174,13 +174,13 @@ describe('select-k over mclust’s models', () => {
       .slice(1)
       .map((l) => l.split(',').slice(1, 3).join(' '));
     expect(types).toEqual(['full VVV', 'tied EEE', 'diag VVI', 'spherical VII']);
-    const bad = runGmm(['fit', FAITHFUL, '--covariance', 'VVX']);
+    const bad = await runGmmInProcess(['fit', FAITHFUL, '--covariance', 'VVX']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/VVX/);
   });
 
-  it('one column: the fourteen are mclust’s E and V, fitted once each', () => {
-    const result = runGmm([
+  it('one column: the fourteen are mclust’s E and V, fitted once each', async () => {
+    const result = await runGmmInProcess([
       'select-k',
       FAITHFUL,
       '--cols',

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runGmm, runGmmInProcess } from './run-gmm.js';
+import { ROOT, runGmmInProcess } from './run-gmm.js';
 import { gaussianLogDensity, inverse, type Matrix, type Vector } from '../engine/reference.js';
 
 const MISSING = join(ROOT, 'fixtures', 'mall_customers_missing.csv');
@@ -75,8 +75,8 @@ describe('gmm fit --missing em on the Mall copy with missing cells', () => {
   const modelPath = join(dir, 'model.json');
   let model: ModelJson;
   let summary: string;
-  beforeAll(() => {
-    const result = runGmm([
+  beforeAll(async () => {
+    const result = await runGmmInProcess([
       'fit',
       MISSING,
       '--cols',

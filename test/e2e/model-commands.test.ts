@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MALL, runGmm, runGmmInProcess } from './run-gmm.js';
+import { MALL, runGmmInProcess, type RunResult } from './run-gmm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmm-model-'));
 const MODEL = join(dir, 'model.json');
@@ -14,9 +14,9 @@ interface Component {
   covarianceOriginal: number[][];
 }
 
-let fitted: ReturnType<typeof runGmm>;
-beforeAll(() => {
-  fitted = runGmm([
+let fitted: RunResult;
+beforeAll(async () => {
+  fitted = await runGmmInProcess([
     'fit',
     MALL,
     '--cols',
@@ -52,21 +52,24 @@ describe('predict, score and sample from a fitted model', () => {
     expect(fitted.status).toBe(0);
   });
 
-  it('predict on the training file reproduces fit’s labelled CSV byte for byte', () => {
-    const predicted = runGmm(['predict', MODEL, MALL]);
+  it('predict on the training file reproduces fit’s labelled CSV byte for byte', async () => {
+    const predicted = await runGmmInProcess(['predict', MODEL, MALL]);
     expect(predicted.status).toBe(0);
     expect(predicted.stdout).toBe(readFileSync(LABELS, 'utf8'));
     expect(predicted.stderr).toBe('gmm predict: note: 200 rows assigned to 5 segments\n');
   });
 
-  it('predict reads piped stdin, finds columns by name in any order, and writes --labels', () => {
+  it('predict reads piped stdin, finds columns by name in any order, and writes --labels', async () => {
     const lines = readFileSync(MALL, 'utf8').trim().split('\n');
     const reordered = lines.map((line) => {
       const [id, gender, age, income, score] = line.split(',');
       return [score, id, income, gender, age].join(';');
     });
     const out = join(dir, 'reordered.csv');
-    const result = runGmm(['predict', MODEL, '--labels', out], `${reordered.join('\n')}\n`);
+    const result = await runGmmInProcess(
+      ['predict', MODEL, '--labels', out],
+      `${reordered.join('\n')}\n`,
+    );
     expect(result.status).toBe(0);
     const original = readFileSync(LABELS, 'utf8').trim().split('\n').slice(1);
     const mine = readFileSync(out, 'utf8').trim().split('\n').slice(1);
@@ -75,9 +78,9 @@ describe('predict, score and sample from a fitted model', () => {
     );
   });
 
-  it('score: log_density is the mixture density in original units, by a naive formula', () => {
+  it('score: log_density is the mixture density in original units, by a naive formula', async () => {
     const model = JSON.parse(readFileSync(MODEL, 'utf8')) as { components: Component[] };
-    const result = runGmm(['score', MODEL, MALL]);
+    const result = await runGmmInProcess(['score', MODEL, MALL]);
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe(
@@ -94,8 +97,8 @@ describe('predict, score and sample from a fitted model', () => {
     expect(total).toBeCloseTo(-1755.3443, 2);
   });
 
-  it('score --anomaly-rate q flags about q of the training rows, and says how many', () => {
-    const result = runGmm(['score', MODEL, MALL, '--anomaly-rate', '0.05']);
+  it('score --anomaly-rate q flags about q of the training rows, and says how many', async () => {
+    const result = await runGmmInProcess(['score', MODEL, MALL, '--anomaly-rate', '0.05']);
     expect(result.status).toBe(0);
     const flags = result.stdout
       .trim()
@@ -112,19 +115,20 @@ describe('predict, score and sample from a fitted model', () => {
     );
   });
 
-  it('sample is deterministic per seed, and 50,000 draws refit to the model', () => {
-    const a = runGmm(['sample', MODEL, '-n', '1000', '--seed', '3']);
-    const b = runGmm(['sample', MODEL, '-n', '1000', '--seed', '3']);
-    const c = runGmm(['sample', MODEL, '-n', '1000', '--seed', '4']);
+  it('sample is deterministic per seed, and 50,000 draws refit to the model', async () => {
+    const a = await runGmmInProcess(['sample', MODEL, '-n', '1000', '--seed', '3']);
+    const b = await runGmmInProcess(['sample', MODEL, '-n', '1000', '--seed', '3']);
+    const c = await runGmmInProcess(['sample', MODEL, '-n', '1000', '--seed', '4']);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).not.toBe(c.stdout);
     expect(a.stdout.split('\n')[0]).toBe('Annual Income (k$),Spending Score (1-100),segment');
 
     const synthetic = join(dir, 'synthetic.csv');
-    expect(runGmm(['sample', MODEL, '-n', '50000', '--seed', '1', '--out', synthetic]).status).toBe(
-      0,
-    );
-    const refit = runGmm(['fit', synthetic, '-k', '5', '--model', '-', '-q']);
+    expect(
+      (await runGmmInProcess(['sample', MODEL, '-n', '50000', '--seed', '1', '--out', synthetic]))
+        .status,
+    ).toBe(0);
+    const refit = await runGmmInProcess(['fit', synthetic, '-k', '5', '--model', '-', '-q']);
     expect(refit.status).toBe(0);
     const original = JSON.parse(readFileSync(MODEL, 'utf8')) as { components: Component[] };
     const again = JSON.parse(refit.stdout) as { columns: string[]; components: Component[] };
@@ -209,23 +213,25 @@ describe('hostile models and inputs: one line, exit 1', () => {
     }
   });
 
-  it('a missing model column lists the columns there are', () => {
-    const result = runGmm(['predict', MODEL, '-'], 'a,b\n1,2\n');
+  it('a missing model column lists the columns there are', async () => {
+    const result = await runGmmInProcess(['predict', MODEL, '-'], 'a,b\n1,2\n');
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'gmm predict: stdin: has no column "Annual Income (k$)", which the model was fitted on\nhint: the columns are: 1 "a", 2 "b"\n',
     );
   });
 
-  it('a bad value after the first batch was written leaves the old --labels file as it was', () => {
+  it('a bad value after the first batch was written leaves the old --labels file as it was', async () => {
     const [header, ...body] = readFileSync(MALL, 'utf8').trim().split('\n');
     const rows = Array.from({ length: 30 }, () => body).flat(); // 6000 rows: two batches
     rows[4999] = rows[4999].replace(/,(\d+)$/, ',oops');
     writeFileSync(join(dir, 'bad.csv'), `${[header, ...rows].join('\n')}\n`);
     const outDir = join(dir, 'partial');
-    expect(runGmm(['fit', MALL, '-k', '1', '--out-dir', outDir, '-q']).status).toBe(0);
+    expect(
+      (await runGmmInProcess(['fit', MALL, '-k', '1', '--out-dir', outDir, '-q'])).status,
+    ).toBe(0);
     const before = readFileSync(join(outDir, 'segments.csv'), 'utf8');
-    const result = runGmm([
+    const result = await runGmmInProcess([
       'predict',
       MODEL,
       join(dir, 'bad.csv'),

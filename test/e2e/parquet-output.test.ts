@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MALL, ROOT, runGmm } from './run-gmm.js';
+import { MALL, ROOT, runGmmInProcess } from './run-gmm.js';
 import { duckdbFromCsv, runDuckdb } from './sql-engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmm-parquet-out-'));
@@ -18,8 +18,10 @@ describe('Parquet output', () => {
     const model = join(dir, 'model.json');
     const labels = join(dir, 'labels.parquet');
     const args = ['--cols', 'income,score', '-k', '3', '-q'];
-    expect(runGmm(['fit', MALL, ...args, '--model', model, '--labels', labels]).status).toBe(0);
-    const csv = parse(runGmm(['predict', model, MALL]).stdout) as string[][];
+    expect(
+      (await runGmmInProcess(['fit', MALL, ...args, '--model', model, '--labels', labels])).status,
+    ).toBe(0);
+    const csv = parse((await runGmmInProcess(['predict', model, MALL])).stdout) as string[][];
 
     const connection = await duckdbFromCsv('unused', MALL);
     const read = await runDuckdb(connection, `SELECT * FROM read_parquet('${labels}')`);
@@ -33,7 +35,9 @@ describe('Parquet output', () => {
 
     const predicted = join(dir, 'predicted.parquet');
     const mallParquet = join(ROOT, 'fixtures', 'parquet', 'mall.parquet');
-    expect(runGmm(['predict', model, mallParquet, '--labels', predicted, '-q']).status).toBe(0);
+    expect(
+      (await runGmmInProcess(['predict', model, mallParquet, '--labels', predicted, '-q'])).status,
+    ).toBe(0);
     const difference = await runDuckdb(
       connection,
       `SELECT count(*) AS n FROM (SELECT * FROM read_parquet('${labels}') EXCEPT ALL SELECT * FROM read_parquet('${predicted}'))`,
@@ -44,11 +48,10 @@ describe('Parquet output', () => {
   it('score --out x.parquet: log_density as a DOUBLE column', async () => {
     const model = join(dir, 'model.json');
     const out = join(dir, 'scored.parquet');
-    expect(runGmm(['score', model, MALL, '--out', out, '-q']).status).toBe(0);
-    const csv = parse(runGmm(['score', model, MALL, '-q']).stdout, { columns: true }) as Record<
-      string,
-      string
-    >[];
+    expect((await runGmmInProcess(['score', model, MALL, '--out', out, '-q'])).status).toBe(0);
+    const csv = parse((await runGmmInProcess(['score', model, MALL, '-q'])).stdout, {
+      columns: true,
+    }) as Record<string, string>[];
     const connection = await duckdbFromCsv('unused', MALL);
     const read = await runDuckdb(connection, `SELECT log_density FROM read_parquet('${out}')`);
     expect(read.rows.map((row) => row.log_density)).toEqual(

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MALL, ROOT, runGmm } from './run-gmm.js';
+import { MALL, ROOT, runGmmInProcess } from './run-gmm.js';
 
 const HOSTILE = join(ROOT, 'fixtures', 'hostile', 'report-names.csv');
 const version = (pkg: string) =>
@@ -45,22 +45,22 @@ describe('gmm fit --out-dir writes report.html', () => {
   ];
   let dir: string;
   let html: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gmm-report-'));
-    const result = runGmm([...FIT_ARGS, '--out-dir', dir]);
+    const result = await runGmmInProcess([...FIT_ARGS, '--out-dir', dir]);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('report.html');
     html = readFileSync(join(dir, 'report.html'), 'utf8');
   });
 
-  it('beside the other outputs, byte-identical on a second run', () => {
+  it('beside the other outputs, byte-identical on a second run', async () => {
     expect(readdirSync(dir).sort()).toEqual([
       'model.json',
       'plot.svg',
       'report.html',
       'segments.csv',
     ]);
-    const again = runGmm([...FIT_ARGS, '--out-dir', dir]);
+    const again = await runGmmInProcess([...FIT_ARGS, '--out-dir', dir]);
     expect(again.status).toBe(0);
     expect(readFileSync(join(dir, 'report.html'), 'utf8') === html).toBe(true);
   });
@@ -127,10 +127,10 @@ describe('gmm fit --out-dir writes report.html', () => {
 });
 
 describe('hostile names in the report', () => {
-  it('stay inside their element: no tag, attribute or script of theirs reaches the page', () => {
+  it('stay inside their element: no tag, attribute or script of theirs reaches the page', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gmm-report-'));
     const file = join(dir, 'hostile.html');
-    const result = runGmm([
+    const result = await runGmmInProcess([
       'fit',
       HOSTILE,
       '--cols',
@@ -175,12 +175,14 @@ describe('--plot with more than two modelled columns', () => {
   /** Panels of a vega SVG: each draws its points as one symbol mark and its means as another. */
   const panels = (svg: string) => (svg.match(/class="mark-symbol role-mark/g) ?? []).length / 2;
 
-  it('draws every pair as a scatter matrix; --plot-cols still one pair', () => {
+  it('draws every pair as a scatter matrix; --plot-cols still one pair', async () => {
     const matrix = join(dir, 'matrix.svg');
     const pair = join(dir, 'pair.svg');
     const base = ['fit', MALL, '--cols', 'age,income,score', '-k', '3', '-q', '--n-init', '20'];
-    expect(runGmm([...base, '--plot', matrix]).status).toBe(0);
-    expect(runGmm([...base, '--plot', pair, '--plot-cols', 'income,score']).status).toBe(0);
+    expect((await runGmmInProcess([...base, '--plot', matrix])).status).toBe(0);
+    expect(
+      (await runGmmInProcess([...base, '--plot', pair, '--plot-cols', 'income,score'])).status,
+    ).toBe(0);
     const matrixSvg = readFileSync(matrix, 'utf8');
     expect(panels(matrixSvg)).toBe(3);
     for (const c of columns) expect(matrixSvg).toContain(`>${c}</text>`);
@@ -189,7 +191,7 @@ describe('--plot with more than two modelled columns', () => {
     expect(pairSvg).not.toContain('>Age</text>');
   });
 
-  it('beyond six columns shows the six most separating pairs', () => {
+  it('beyond six columns shows the six most separating pairs', async () => {
     // columns 3 and 7 of 8 carry the segments: every shown pair has one of them
     const lines = ['a,b,c,d,e,f,g,h'];
     for (let i = 0; i < 90; i++) {
@@ -204,7 +206,17 @@ describe('--plot with more than two modelled columns', () => {
     const data = join(dir, 'wide.csv');
     writeFileSync(data, `${lines.join('\n')}\n`);
     const svg = join(dir, 'wide.svg');
-    const result = runGmm(['fit', data, '-k', '2', '--covariance', 'diag', '--plot', svg, '-q']);
+    const result = await runGmmInProcess([
+      'fit',
+      data,
+      '-k',
+      '2',
+      '--covariance',
+      'diag',
+      '--plot',
+      svg,
+      '-q',
+    ]);
     expect(result.stderr).toBe('');
     const text = readFileSync(svg, 'utf8');
     expect(panels(text)).toBe(6);

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MALL, runGmm } from './run-gmm.js';
+import { MALL, runGmmInProcess } from './run-gmm.js';
 
 interface Cell {
   nComponents: number;
@@ -19,8 +19,16 @@ interface Report {
   best: number;
 }
 
-function sweep(args: string[]): { report: Report; stdout: string } {
-  const result = runGmm(['select-k', MALL, '--cols', 'income,score', '--format', 'json', ...args]);
+async function sweep(args: string[]): Promise<{ report: Report; stdout: string }> {
+  const result = await runGmmInProcess([
+    'select-k',
+    MALL,
+    '--cols',
+    'income,score',
+    '--format',
+    'json',
+    ...args,
+  ]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return { report: JSON.parse(result.stdout) as Report, stdout: result.stdout };
@@ -28,8 +36,8 @@ function sweep(args: string[]): { report: Report; stdout: string } {
 
 describe('gmm select-k on the Mall data (income, score)', () => {
   let all: { report: Report; stdout: string };
-  beforeAll(() => {
-    all = sweep([]);
+  beforeAll(async () => {
+    all = await sweep([]);
   });
 
   /** Optima scikit-learn (best of 300 starts) and mclust reach; where they differ, the better one. */
@@ -72,26 +80,26 @@ describe('gmm select-k on the Mall data (income, score)', () => {
     expect(Math.min(...all.report.cells.map((c) => c.bic!))).toBe(best.bic);
   });
 
-  it('over full covariance alone picks K=4 by BIC, as scikit-learn and mclust do', () => {
+  it('over full covariance alone picks K=4 by BIC, as scikit-learn and mclust do', async () => {
     // of the full cells of the whole sweep (each cell is searched alike in any sweep)…
     const full = all.report.cells.filter((c) => c.covarianceType === 'full');
     const lowest = full.reduce((best, c) => (c.bic! < best.bic! ? c : best));
     expect(lowest.nComponents).toBe(4);
     // …and by select-k itself when asked for full alone
-    const { report } = sweep(['--covariance', 'full', '-k', '3..5']);
+    const { report } = await sweep(['--covariance', 'full', '-k', '3..5']);
     expect(report.cells[report.best].nComponents).toBe(4);
     expect(report.cells.map((c) => c.covarianceType)).toEqual(Array(3).fill('full'));
   });
 
-  it('gives the same output for any thread count', () => {
+  it('gives the same output for any thread count', async () => {
     // 8 models: searches handed out to 3 workers in turn, against all in one thread
-    expect(sweep(['--threads', '1', '-k', '2..3']).stdout).toBe(
-      sweep(['--threads', '3', '-k', '2..3']).stdout,
+    expect((await sweep(['--threads', '1', '-k', '2..3'])).stdout).toBe(
+      (await sweep(['--threads', '3', '-k', '2..3'])).stdout,
     );
   });
 
-  it('prints one table, the best marked, and the sign convention', () => {
-    const result = runGmm([
+  it('prints one table, the best marked, and the sign convention', async () => {
+    const result = await runGmmInProcess([
       'select-k',
       MALL,
       '--cols',
@@ -108,7 +116,7 @@ describe('gmm select-k on the Mall data (income, score)', () => {
     expect(result.stdout).toMatch(/│ +5 │ +1058\.54 \(\+16\.87\) │ +1041\.67 ★ │/);
   });
 
-  it('keeps going when a cell fails, and says why', () => {
+  it('keeps going when a cell fails, and says why', async () => {
     // 16 rows in 4 groups: K=8 leaves some component with ≤ d = 2 rows, so every start fails.
     const rows = ['x,y'];
     for (const [cx, cy] of [
@@ -125,7 +133,7 @@ describe('gmm select-k on the Mall data (income, score)', () => {
       ])
         rows.push(`${cx + dx},${cy + dy}`);
     }
-    const result = runGmm(
+    const result = await runGmmInProcess(
       ['select-k', '-', '-k', '1..8', '--covariance', 'full', '--format', 'csv'],
       `${rows.join('\n')}\n`,
     );
@@ -138,9 +146,9 @@ describe('gmm select-k on the Mall data (income, score)', () => {
     expect(lines[4]).toMatch(/^4,full,VVV,-?\d/);
   });
 
-  it('--plot writes the criterion chart; --fit --out-dir writes what gmm fit writes', () => {
+  it('--plot writes the criterion chart; --fit --out-dir writes what gmm fit writes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gmm-sk-'));
-    const result = runGmm([
+    const result = await runGmmInProcess([
       'select-k',
       MALL,
       '--cols',
@@ -167,20 +175,14 @@ describe('gmm select-k on the Mall data (income, score)', () => {
     expect(bic).toContain('best: full K=4');
     const fromSweep = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     const direct = JSON.parse(
-      runGmm(['fit', MALL, '--cols', 'income,score', '-k', '4', '--model', '-']).stdout,
+      (await runGmmInProcess(['fit', MALL, '--cols', 'income,score', '-k', '4', '--model', '-']))
+        .stdout,
     );
     expect(fromSweep.components).toEqual(direct.components);
     expect(fromSweep.fit.logLikelihood).toBe(direct.fit.logLikelihood);
-    const directLabels = runGmm([
-      'fit',
-      MALL,
-      '--cols',
-      'income,score',
-      '-k',
-      '4',
-      '--labels',
-      '-',
-    ]).stdout;
+    const directLabels = (
+      await runGmmInProcess(['fit', MALL, '--cols', 'income,score', '-k', '4', '--labels', '-'])
+    ).stdout;
     expect(readFileSync(join(dir, 'segments.csv'), 'utf8')).toBe(directLabels);
   });
 });

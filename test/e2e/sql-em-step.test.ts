@@ -18,7 +18,7 @@ import { computePrecisionFactors } from '../../src/engine/precision.js';
 import type { MixtureParameters } from '../../src/engine/types.js';
 import { applyScaler } from '../../src/io/scaling.js';
 import { loadModel } from '../../src/pipeline/load-model.js';
-import { MALL, runGmm } from './run-gmm.js';
+import { MALL, runGmmInProcess } from './run-gmm.js';
 import {
   duckdbWith,
   readTable,
@@ -98,7 +98,7 @@ describe('gmm sql --em-step in DuckDB', () => {
       if (source === 'generated') writeGenerated(csv);
       const model = join(dir, `model-${index}.json`);
       // three EM steps per start: parameters mid-EM, so an iteration moves them
-      const fit = runGmm([
+      const fit = await runGmmInProcess([
         'fit',
         csv,
         ...fitArgs,
@@ -142,7 +142,7 @@ describe('gmm sql --em-step in DuckDB', () => {
       );
 
       // the same iteration through SQL
-      const query = runGmm(['sql', model, '--table', 'customers', '--em-step']);
+      const query = await runGmmInProcess(['sql', model, '--table', 'customers', '--em-step']);
       expect(query.status, query.stderr).toBe(0);
       const connection = await duckdbWith('customers', table);
       const { rows } = await runDuckdb(connection, query.stdout);

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { predictMemberships } from '../../src/engine/predict.js';
 import { applyScaler, logScaleJacobian } from '../../src/io/scaling.js';
 import { loadModel } from '../../src/pipeline/load-model.js';
-import { MALL, runGmm } from './run-gmm.js';
+import { MALL, runGmmInProcess } from './run-gmm.js';
 import {
   duckdbFromCsv,
   duckdbWith,
@@ -113,7 +113,7 @@ beforeAll(async () => {
   for (const [index, c] of CASES.entries()) {
     const model = join(dir, `model-${index}.json`);
     // 20 starts: what is compared is the query against predict and score on the same model
-    const fit = runGmm([
+    const fit = await runGmmInProcess([
       'fit',
       c.csv,
       ...c.fitArgs,
@@ -127,13 +127,15 @@ beforeAll(async () => {
     ]);
     expect(fit.status, fit.stderr).toBe(0);
     models.set(c.name, model);
-    const predicted = parse(runGmm(['predict', model, c.csv]).stdout, { columns: true }) as Record<
-      string,
-      string
-    >[];
-    const scored = parse(runGmm(['score', model, c.csv, '--anomaly-rate', RATE, '-q']).stdout, {
+    const predicted = parse((await runGmmInProcess(['predict', model, c.csv])).stdout, {
       columns: true,
     }) as Record<string, string>[];
+    const scored = parse(
+      (await runGmmInProcess(['score', model, c.csv, '--anomaly-rate', RATE, '-q'])).stdout,
+      {
+        columns: true,
+      },
+    ) as Record<string, string>[];
     const { document, parameters } = await loadModel(model);
     const table = readTable(c.csv);
     const indexes = document.columns.map((name) => table.header.indexOf(name));
@@ -162,8 +164,8 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-function sqlFor(name: string, dialect: string): string {
-  const result = runGmm([
+async function sqlFor(name: string, dialect: string): Promise<string> {
+  const result = await runGmmInProcess([
     'sql',
     models.get(name)!,
     '--table',
@@ -223,17 +225,17 @@ describe('gmm sql in DuckDB', () => {
         c.csv === MALL
           ? await duckdbFromCsv('customers', c.csv)
           : await duckdbWith('customers', want.table);
-      expectSameScores(await runDuckdb(connection, sqlFor(c.name, 'duckdb')), want);
+      expectSameScores(await runDuckdb(connection, await sqlFor(c.name, 'duckdb')), want);
     });
   }
 });
 
 describe('gmm sql in SQLite', () => {
   for (const c of CASES) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const want = expected.get(c.name)!;
       const db = sqliteWith('customers', want.table);
-      expectSameScores(runSqlite(db, sqlFor(c.name, 'sqlite')), want);
+      expectSameScores(runSqlite(db, await sqlFor(c.name, 'sqlite')), want);
     });
   }
 });
