@@ -80,7 +80,10 @@ export function blockCount(nSamples: number): number {
 /**
  * The E-step on block `block` alone: rows [block·BLOCK_ROWS, …). `sums`, when given,
  * are zeroed and receive this block's sums; `resp` and `rows` are full-length (n×K, n).
- * `firstRow`: where `data` starts in the caller's rows, for messages. Returns the block's ℓ.
+ * In a grouped matrix (row-patterns.ts) the block's complete rows go through the
+ * kernels, then its rows with missing cells pattern by pattern (missing-e-step.ts),
+ * into the same sums. `firstRow`: where `data` starts in the caller's rows, for
+ * messages. Returns the block's ℓ.
  */
 export function expectationBlock(
   data: DataMatrix,
@@ -96,32 +99,50 @@ export function expectationBlock(
   const K = factors.nComponents;
   const start = block * BLOCK_ROWS;
   const end = Math.min(nSamples, start + BLOCK_ROWS);
+  const nComplete = data.missing?.nComplete ?? nSamples;
+  // [start, completeEnd): complete rows; [completeEnd, end): rows with missing cells
+  const completeEnd = Math.max(start, Math.min(end, nComplete));
   if (sums) beginSums(sums, factors);
-  const status = new Int32Array(1);
-  const weights = data.rowWeights?.subarray(start, end) ?? null;
-  const logLikelihood = expectationKernel(d, factors.shape, weights !== null)(
-    values.subarray(start * d, end * d),
-    end - start,
-    K,
-    factors.invChol,
-    factors.means,
-    factors.logWeightedNorm,
-    resp === null ? null : resp.subarray(start * K, end * K),
-    scratch,
-    sums?.nk ?? null,
-    sums?.weightedSums ?? null,
-    sums?.scatter ?? null,
-    rows.logDensity?.subarray(start, end) ?? null,
-    rows.labels?.subarray(start, end) ?? null,
-    rows.certainty?.subarray(start, end) ?? null,
-    status,
-    factors.projectedMeans,
-    weights,
-  );
-  if (status[0] !== 0) {
-    throw new GmmError(
-      'numeric',
-      `the density of row ${firstRow + start + status[0]} is not finite under any component`,
+  let logLikelihood = 0;
+  if (completeEnd > start) {
+    const status = new Int32Array(1);
+    const weights = data.rowWeights?.subarray(start, completeEnd) ?? null;
+    logLikelihood = expectationKernel(d, factors.shape, weights !== null)(
+      values.subarray(start * d, completeEnd * d),
+      completeEnd - start,
+      K,
+      factors.invChol,
+      factors.means,
+      factors.logWeightedNorm,
+      resp === null ? null : resp.subarray(start * K, completeEnd * K),
+      scratch,
+      sums?.nk ?? null,
+      sums?.weightedSums ?? null,
+      sums?.scatter ?? null,
+      rows.logDensity?.subarray(start, completeEnd) ?? null,
+      rows.labels?.subarray(start, completeEnd) ?? null,
+      rows.certainty?.subarray(start, completeEnd) ?? null,
+      status,
+      factors.projectedMeans,
+      weights,
+    );
+    if (status[0] !== 0) {
+      throw new GmmError(
+        'numeric',
+        `the density of row ${firstRow + start + status[0]} is not finite under any component`,
+      );
+    }
+  }
+  if (end > completeEnd) {
+    logLikelihood += missingExpectation(
+      data,
+      factors,
+      resp,
+      sums,
+      rows,
+      rows.imputed,
+      completeEnd,
+      end,
     );
   }
   return logLikelihood;
@@ -143,7 +164,8 @@ export function addSums(
  * rᵢₖ = πₖ N(xᵢ|μₖ,Σₖ) / Σₗ πₗ N(xᵢ|μₗ,Σₗ), normalised by log-sum-exp, and returns
  * the total log-likelihood Σᵢ log Σₖ πₖ N(xᵢ|μₖ,Σₖ). Optionally gathers the M-step's
  * sums (`sums`, zeroed here) and per-row outputs (`rows`). Works block by block
- * (BLOCK_ROWS); the row loop is a kernel specialised for d (see kernels.ts).
+ * (BLOCK_ROWS), the rows with missing cells of a grouped matrix in their blocks too;
+ * the row loop is a kernel specialised for d (see kernels.ts).
  */
 export function expectationStep(
   data: DataMatrix,
@@ -151,36 +173,6 @@ export function expectationStep(
   resp: Float64Array | null,
   sums?: ResponsibilitySums,
   rows: RowOutputs = {},
-): number {
-  if (data.missing === undefined) return completeExpectation(data, factors, resp, sums, rows);
-  // Complete rows (the first nComplete) through the kernels, then the rows with
-  // missing cells pattern by pattern (missing-e-step.ts), their sums added after.
-  const logLikelihood = completeExpectation(completeRows(data), factors, resp, sums, rows);
-  const extra = sums && createResponsibilitySums(factors.nComponents, data.nFeatures);
-  if (extra) beginSums(extra, factors);
-  const rest = missingExpectation(data, factors, resp, extra, rows, rows.imputed);
-  if (sums && extra) addSums(sums, extra);
-  return logLikelihood + rest;
-}
-
-/** The complete rows of a grouped matrix (row-patterns.ts): its first nComplete rows. */
-export function completeRows(data: DataMatrix): DataMatrix {
-  const n = data.missing?.nComplete ?? data.nSamples;
-  const d = data.nFeatures;
-  return {
-    values: data.values.subarray(0, n * d),
-    nSamples: n,
-    nFeatures: d,
-    rowWeights: data.rowWeights?.subarray(0, n),
-  };
-}
-
-function completeExpectation(
-  data: DataMatrix,
-  factors: PrecisionFactors,
-  resp: Float64Array | null,
-  sums: ResponsibilitySums | undefined,
-  rows: RowOutputs,
 ): number {
   if (data.nSamples === 0) {
     if (sums) beginSums(sums, factors);

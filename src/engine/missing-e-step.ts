@@ -26,8 +26,9 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * complement) and log|Σₖ,oo| = log|Σₖ| + log|Λₖ,mm|. Per pattern and component that
  * is one |m|×|m| Cholesky, done once per E-step; per row only |o|² + |m||o| work.
  *
- * Writes `resp` (n×K) and `rows` at the rows' positions, and adds into `sums` (not
- * zeroed here). `imputed` (n×d, optional) receives Σₖ rᵢₖ x̂ᵢₖ in the missing cells.
+ * Only rows [first, last) (a row block, e-step.ts; all of them by default). Writes
+ * `resp` (n×K) and `rows` at the rows' positions, and adds into `sums` (not zeroed
+ * here). `imputed` (n×d, optional) receives Σₖ rᵢₖ x̂ᵢₖ in the missing cells.
  * Returns Σᵢ wᵢ log p(xᵢ,o).
  */
 export function missingExpectation(
@@ -37,6 +38,8 @@ export function missingExpectation(
   sums: ResponsibilitySums | undefined,
   rows: RowOutputs,
   imputed?: Float64Array,
+  first = data.missing?.nComplete ?? data.nSamples,
+  last = data.nSamples,
 ): number {
   const missing = data.missing;
   if (missing === undefined) return 0;
@@ -79,6 +82,9 @@ export function missingExpectation(
   let logLikelihood = 0;
   const kernels = kernelsOf(missing, d);
   for (let p = 0; p < P; p++) {
+    const from = Math.max(missing.starts[p], first);
+    const to = Math.min(missing.starts[p + 1], last);
+    if (from >= to) continue;
     let q = 0;
     let r = 0;
     for (let j = 0; j < d; j++) {
@@ -117,8 +123,8 @@ export function missingExpectation(
     const status = new Int32Array(1);
     logLikelihood += kernels[p](
       values,
-      missing.starts[p],
-      missing.starts[p + 1],
+      from,
+      to,
       K,
       rowWeights ?? null,
       means,

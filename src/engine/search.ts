@@ -22,6 +22,17 @@ export const KEPT_SOLUTIONS = 3;
 /** Two solutions whose ℓ agree to this relative precision are taken to be the same optimum. */
 const SAME_OPTIMUM = 1e-9;
 
+/**
+ * Two solutions whose parameters (weights, means, covariances in scaled units, components
+ * paired) all agree within this many √tol are the same optimum too. A run the stopping
+ * rule ends within tol·n of an optimum's ℓ can be about √(2 tol) from it in a
+ * parameter of unit information per row, so copies of one optimum differ in ℓ by far
+ * more than SAME_OPTIMUM (on 5000 rows at tol 1e-7: up to 6e-6 relative) yet agree in
+ * every parameter to ~1e-4 (√tol = 3e-4). Each copy kept would be refined on all rows,
+ * in the race, to the same point.
+ */
+const SAME_PARAMETERS = 10;
+
 /** How one short run from a random start ended. */
 export interface StartOutcome {
   readonly start: number;
@@ -170,7 +181,7 @@ export function searchCell(
     moves++;
   }
   return {
-    solutions: distinct(polished).slice(0, KEPT_SOLUTIONS),
+    solutions: distinct(polished, settings.tol).slice(0, KEPT_SOLUTIONS),
     starts,
     moves,
     failure: undefined,
@@ -305,18 +316,64 @@ export function byLogLikelihood(a: StartRun, b: StartRun): number {
   return finalLogLikelihood(b) - finalLogLikelihood(a) || a.start - b.start;
 }
 
-/** Runs sorted best first, with repeats of one optimum (ℓ equal to SAME_OPTIMUM) left out. */
-function distinct(runs: StartRun[]): StartRun[] {
+/**
+ * Runs sorted best first, with repeats of one optimum left out: ℓ equal to SAME_OPTIMUM,
+ * or parameters equal to SAME_PARAMETERS·√tol (sameParameters; `tol` the runs' own).
+ */
+function distinct(runs: StartRun[], tol: number): StartRun[] {
+  const within = SAME_PARAMETERS * Math.sqrt(tol);
   const sorted = [...runs].sort(byLogLikelihood);
   const kept: StartRun[] = [];
   for (const r of sorted) {
     const value = finalLogLikelihood(r);
     const seen = kept.some(
-      (k) => Math.abs(finalLogLikelihood(k) - value) <= SAME_OPTIMUM * (1 + Math.abs(value)),
+      (k) =>
+        Math.abs(finalLogLikelihood(k) - value) <= SAME_OPTIMUM * (1 + Math.abs(value)) ||
+        sameParameters(k.parameters, r.parameters, within),
     );
     if (!seen) kept.push(r);
   }
   return kept;
+}
+
+/**
+ * Whether two mixtures are one point up to `within`: each component of `a` paired
+ * with the nearest unpaired one of `b` by its mean, every weight, mean and covariance
+ * entry within `within` of its pair's. (Components closer than that to each other
+ * may pair wrongly; then the two are kept as distinct, as before this test.)
+ */
+export function sameParameters(
+  a: MixtureParameters | undefined,
+  b: MixtureParameters | undefined,
+  within: number,
+): boolean {
+  if (a === undefined || b === undefined) return false;
+  const { nComponents: K, nFeatures: d } = a;
+  if (b.nComponents !== K || b.nFeatures !== d) return false;
+  const paired = new Uint8Array(K);
+  for (let k = 0; k < K; k++) {
+    let nearest = -1;
+    let nearestDistance = Infinity;
+    for (let l = 0; l < K; l++) {
+      if (paired[l] === 1) continue;
+      let distance = 0;
+      for (let j = 0; j < d; j++) distance += (a.means[k * d + j] - b.means[l * d + j]) ** 2;
+      if (distance < nearestDistance) {
+        nearest = l;
+        nearestDistance = distance;
+      }
+    }
+    paired[nearest] = 1;
+    const near = (x: number, y: number) => Math.abs(x - y) <= within;
+    if (!near(a.weights[k], b.weights[nearest])) return false;
+    for (let j = 0; j < d; j++) {
+      if (!near(a.means[k * d + j], b.means[nearest * d + j])) return false;
+    }
+    for (let e = 0; e < d * d; e++) {
+      if (!near(a.covariances[k * d * d + e], b.covariances[nearest * d * d + e])) return false;
+    }
+  }
+  return true;
 }
 
 /** A short run continued: one trajectory (the continuation's first E-step repeats the short run's last). */

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createResponsibilitySums, expectationBlock } from '../engine/e-step.js';
 import type { PrecisionFactors } from '../engine/precision.js';
-import type { DataMatrix } from '../engine/types.js';
+import type { DataMatrix, MissingPatterns } from '../engine/types.js';
 import { sharedDataView } from './shared-data.js';
 import { isGmmError } from '../errors.js';
 
@@ -15,6 +15,8 @@ export interface BlockWorkerData {
   readonly nFeatures: number;
   /** n row weights (copied), or undefined. */
   readonly rowWeights: Float64Array | undefined;
+  /** The pattern layout of a grouped matrix (row-patterns.ts, copied), or undefined. */
+  readonly missing: MissingPatterns | undefined;
 }
 
 export interface BlockRequest {
@@ -36,8 +38,8 @@ export type BlockResponse =
   | { readonly id: number; readonly results: BlockResult[] }
   | { readonly id: number; readonly error: string; readonly numeric: boolean };
 
-const { values, nSamples, nFeatures, rowWeights } = workerData as BlockWorkerData;
-const data: DataMatrix = sharedDataView(values, nSamples, nFeatures, { rowWeights });
+const { values, nSamples, nFeatures, rowWeights, missing } = workerData as BlockWorkerData;
+const data: DataMatrix = sharedDataView(values, nSamples, nFeatures, { rowWeights, missing });
 
 parentPort!.on('message', ({ id, factors, blocks }: BlockRequest) => {
   try {

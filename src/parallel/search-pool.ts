@@ -77,8 +77,8 @@ export function sweepRunnerWithThreads(threads: number): SweepRunner {
     },
 
     eSteps(data) {
-      // Workers take the complete rows' blocks; rows with missing cells are added here.
-      const nBlocks = blockCount(data.missing?.nComplete ?? data.nSamples);
+      // Workers take the row blocks, rows with missing cells included.
+      const nBlocks = blockCount(data.nSamples);
       if (threads <= 1 || nBlocks < 2) return inlineRunner.eSteps(data);
       const pool = BlockPool.create(data, Math.min(threads, nBlocks));
       return {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dataVariances } from '../../src/engine/degeneracy.js';
-import { createResponsibilitySums, expectationStep } from '../../src/engine/e-step.js';
+import { BLOCK_ROWS, createResponsibilitySums, expectationStep } from '../../src/engine/e-step.js';
 import { emSteps, runSteps } from '../../src/engine/em.js';
 import { parametersFromSums } from '../../src/engine/m-step.js';
 import { computePrecisionFactors } from '../../src/engine/precision.js';
@@ -228,6 +228,28 @@ describe('missing cells: the E-step and M-step against the formulas', () => {
       }
     });
   }
+
+  // 1500 copies of the 150 rows: 225,000 rows, four row blocks (BLOCK_ROWS) after
+  // grouping: complete rows, a block with both, then blocks of rows with missing cells
+  // only. ℓ and one EM step must be the 150 rows' (ℓ times 1500; the M-step unchanged).
+  it('over several row blocks, rows with missing cells in their own blocks', () => {
+    const copies = 1500;
+    const repeated = Array.from({ length: copies }, () => holed).flat();
+    const many = groupRowsByPattern(flatten(repeated), repeated.length, d).data;
+    expect(many.missing!.nComplete).toBeLessThan(BLOCK_ROWS * 2);
+    expect(many.nSamples).toBeGreaterThan(BLOCK_ROWS * 3);
+    const mixture = randomMixture(new Random(3, 0), 3, d, 'full');
+    const parameters = toParameters(mixture, 'full');
+    const expected = copies * holed.reduce((s, x) => s + naiveRow(x, mixture).logDensity, 0);
+    const sums = createResponsibilitySums(3, d);
+    const factors = computePrecisionFactors(parameters);
+    assertClose(expectationStep(many, factors, null, sums), expected, 1e-9, 'ℓ');
+    const next = fromParameters(parametersFromSums(sums, 3, d, 'full', 1e-6));
+    const step = naiveMStep(holed, mixture, 'full', 1e-6);
+    assertAllClose(next.weights, step.weights, 1e-9, 'weights');
+    assertAllClose(next.means.flat(), step.means.flat(), 1e-9, 'means');
+    assertAllClose(next.covariances.flat(2), step.covariances.flat(2), 1e-9, 'covariances');
+  });
 
   it('imputes the conditional mean under the row posterior', () => {
     const parameters = toParameters(truth, 'full');
