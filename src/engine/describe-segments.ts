@@ -4,28 +4,35 @@
  */
 
 export interface SegmentStats {
-  /** Rows whose most likely component is this one. */
+  /** Rows whose most likely component is this one (Σ w over them, with row weights). */
   readonly count: number;
   readonly share: number;
   /** Mean, over those rows, of their largest membership probability. */
   readonly meanCertainty: number;
 }
 
-/** labels: n (0-based components), certainty: n. */
+/**
+ * labels: n (0-based components), certainty: n; rowWeights: n frequency weights (a row
+ * of weight w counts as w rows, as everywhere in the fit), or undefined for 1 each.
+ */
 export function segmentStats(
   labels: Int32Array,
   certainty: Float64Array,
   nComponents: number,
+  rowWeights?: Float64Array,
 ): SegmentStats[] {
   const counts = new Float64Array(nComponents);
   const certaintySums = new Float64Array(nComponents);
+  let total = 0;
   for (let i = 0; i < labels.length; i++) {
-    counts[labels[i]] += 1;
-    certaintySums[labels[i]] += certainty[i];
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
+    counts[labels[i]] += w;
+    certaintySums[labels[i]] += w * certainty[i];
+    total += w;
   }
   return Array.from({ length: nComponents }, (_, k) => ({
     count: counts[k],
-    share: counts[k] / labels.length,
+    share: counts[k] / total,
     meanCertainty: counts[k] > 0 ? certaintySums[k] / counts[k] : Number.NaN,
   }));
 }
@@ -131,18 +138,20 @@ export function shortColumnName(name: string): string {
   return short === '' ? name.trim().toLowerCase() : short;
 }
 
-/** A numeric profile column: per-segment mean over rows with a value (NaN = missing). */
+/** A numeric profile column: per-segment (weighted) mean over rows with a value (NaN = missing). */
 export function profileMeans(
   labels: Int32Array,
   values: Float64Array,
   nComponents: number,
+  rowWeights?: Float64Array,
 ): number[] {
   const sums = new Float64Array(nComponents);
   const counts = new Float64Array(nComponents);
   for (let i = 0; i < labels.length; i++) {
     if (Number.isNaN(values[i])) continue;
-    sums[labels[i]] += values[i];
-    counts[labels[i]] += 1;
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
+    sums[labels[i]] += w * values[i];
+    counts[labels[i]] += w;
   }
   return Array.from(sums, (sum, k) => (counts[k] > 0 ? sum / counts[k] : Number.NaN));
 }
@@ -154,7 +163,7 @@ export interface CategoryShare {
 
 /**
  * A categorical profile column (a code per row into `names`, its distinct cells): per
- * segment, each category's share of the rows,
+ * segment, each category's share of the rows (of their weight, with row weights),
  * largest first (ties by name). Missing values ("") are a category of their own only
  * if present.
  */
@@ -163,15 +172,17 @@ export function profileShares(
   codes: Int32Array,
   names: readonly string[],
   nComponents: number,
+  rowWeights?: Float64Array,
 ): CategoryShare[][] {
   // counts[k]: category code → rows of segment k in it (sparse: a column of ids has
   // as many categories as rows, so K dense arrays of them would be K·n).
   const counts = Array.from({ length: nComponents }, () => new Map<number, number>());
   const totals = new Float64Array(nComponents);
   for (let i = 0; i < labels.length; i++) {
+    const w = rowWeights === undefined ? 1 : rowWeights[i];
     const segment = counts[labels[i]];
-    segment.set(codes[i], (segment.get(codes[i]) ?? 0) + 1);
-    totals[labels[i]] += 1;
+    segment.set(codes[i], (segment.get(codes[i]) ?? 0) + w);
+    totals[labels[i]] += w;
   }
   return counts.map((segment, k) =>
     Array.from(segment, ([code, count]) => ({

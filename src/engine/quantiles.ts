@@ -107,3 +107,39 @@ export function interpolateQuantile(
   }
   return values[values.length - 1];
 }
+
+/**
+ * `quantiles` of values that stand for wᵢ rows each (frequency weights): the value at
+ * rank r (0-based) of the rows repeated is the one whose cumulative weight first exceeds
+ * r, and ranks q·(W − 1), W = Σ w, are interpolated as quantileOfSorted does — so whole
+ * weights give exactly the quantiles of the repeated rows. Rows of weight 0 are never
+ * chosen. Sorts an index (n log n): only weighted fits pay for it.
+ */
+export function weightedQuantiles(
+  values: Float64Array,
+  weights: Float64Array,
+  qs: readonly number[],
+): number[] {
+  const order = Int32Array.from({ length: values.length }, (_, i) => i).sort(
+    (a, b) => values[a] - values[b] || a - b,
+  );
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i];
+  // The value at rank r: walk the cumulative weight (ranks asked for in increasing order).
+  const atRank = (rank: number, from: { index: number; below: number }): number => {
+    while (from.index < order.length - 1 && from.below + weights[order[from.index]] <= rank) {
+      from.below += weights[order[from.index]];
+      from.index++;
+    }
+    return values[order[from.index]];
+  };
+  return qs.map((q) => {
+    const position = q * (total - 1);
+    const lower = Math.floor(position);
+    const upper = Math.min(lower + 1, Math.max(0, Math.ceil(total) - 1));
+    const walk = { index: 0, below: 0 };
+    const low = atRank(lower, walk);
+    const high = atRank(upper, walk);
+    return low + (high - low) * (position - lower);
+  });
+}

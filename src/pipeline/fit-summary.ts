@@ -9,15 +9,16 @@ export function fitSummary(fitted: FittedModel): FitSummary {
   const { prepared, scored, selection, rows } = fitted;
   const { fit, criteria } = scored;
   const { nComponents: K, nFeatures: d, covarianceType } = fit.parameters;
-  const stats = segmentStats(rows.labels, rows.certainty, K);
+  const weights = prepared.data.rowWeights;
+  const stats = segmentStats(rows.labels, rows.certainty, K, weights);
   const profiles: ProfileCell[][] = Array.from({ length: K }, () => []);
   for (const profile of prepared.profiles) {
     if (profile.kind === 'numeric') {
-      profileMeans(rows.labels, profile.values, K).forEach((value, k) =>
+      profileMeans(rows.labels, profile.values, K, weights).forEach((value, k) =>
         profiles[k].push({ kind: 'mean', value }),
       );
     } else {
-      profileShares(rows.labels, profile.codes, profile.names, K).forEach((shares, k) =>
+      profileShares(rows.labels, profile.codes, profile.names, K, weights).forEach((shares, k) =>
         profiles[k].push({ kind: 'shares', shares }),
       );
     }

@@ -1,6 +1,6 @@
 import { segmentLabels, shortColumnName } from '../engine/describe-segments.js';
 import { finalRows, type FinalRows } from '../engine/predict.js';
-import { DENSITY_QUANTILE_LEVELS, quantiles } from '../engine/quantiles.js';
+import { DENSITY_QUANTILE_LEVELS, quantiles, weightedQuantiles } from '../engine/quantiles.js';
 import type { ScoredFit, SweepCell, SweepSettings } from '../engine/select-model.js';
 import type { Criterion, DataMatrix } from '../engine/types.js';
 import { describeColumn } from '../io/quote-value.js';
@@ -83,9 +83,13 @@ export function describeFit(
   checkOriginalUnits(prepared, meansOriginal, covariancesOriginal);
   const imputed = imputedScaled === undefined ? undefined : unscaleRows(imputedScaled, scaler);
   const jacobian = logScaleJacobian(scaler);
-  const logDensityQuantiles = quantiles(
-    hasMissing ? completeRowDensities(data, rows.logDensity) : rows.logDensity,
-    DENSITY_QUANTILE_LEVELS,
+  const densities = hasMissing
+    ? completeRowDensities(data, rows.logDensity)
+    : { values: rows.logDensity, weights: data.rowWeights };
+  const logDensityQuantiles = (
+    densities.weights === undefined
+      ? quantiles(densities.values, DENSITY_QUANTILE_LEVELS)
+      : weightedQuantiles(densities.values, densities.weights, DENSITY_QUANTILE_LEVELS)
   ).map((value) => value - jacobian);
   return {
     prepared,
@@ -117,16 +121,32 @@ function unscaleRows(values: Float64Array, scaler: Scaler): Float64Array {
 }
 
 /**
- * The log densities the anomaly quantiles come from: those of complete rows (a row
- * with missing cells has a density over fewer columns, not comparable), all when none is.
+ * The log densities the anomaly quantiles come from, with their row weights: those of
+ * complete rows (a row with missing cells has a density over fewer columns, not
+ * comparable), all when none is.
  */
-function completeRowDensities(data: DataMatrix, logDensity: Float64Array): Float64Array {
+function completeRowDensities(
+  data: DataMatrix,
+  logDensity: Float64Array,
+): { values: Float64Array; weights: Float64Array | undefined } {
   const d = data.nFeatures;
-  const kept = logDensity.filter((_, i) => {
-    for (let j = 0; j < d; j++) if (data.values[i * d + j] !== data.values[i * d + j]) return false;
-    return true;
-  });
-  return kept.length > 0 ? kept : logDensity;
+  const { rowWeights } = data;
+  const complete: number[] = [];
+  for (let i = 0; i < data.nSamples; i++) {
+    let observed = true;
+    for (let j = 0; j < d && observed; j++)
+      observed = data.values[i * d + j] === data.values[i * d + j];
+    if (observed) complete.push(i);
+  }
+  // No complete row (or none that counts): all rows, rather than no quantiles at all.
+  const counted =
+    rowWeights === undefined ? complete.length : complete.some((i) => rowWeights[i] > 0);
+  if (!counted) return { values: logDensity, weights: rowWeights };
+  return {
+    values: Float64Array.from(complete, (i) => logDensity[i]),
+    weights:
+      rowWeights === undefined ? undefined : Float64Array.from(complete, (i) => rowWeights[i]),
+  };
 }
 
 /** Σᵢ wᵢ Σ_{j observed in row i} log sⱼ: what scaling adds to ℓ with weights or missing cells. */

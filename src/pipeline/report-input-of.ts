@@ -48,6 +48,7 @@ export function reportInputOf(
                 profile.names,
                 fitted.rows.labels,
                 K,
+                prepared.data.rowWeights,
               ),
             ]
           : [],
@@ -76,13 +77,19 @@ function numericProfiles(fitted: FittedModel): NumericProfile[] {
   }));
   const profiles = prepared.profiles.flatMap((profile) => {
     if (profile.kind !== 'numeric') return [];
-    const [overall] = profileMeans(new Int32Array(profile.values.length), profile.values, 1);
+    const weights = prepared.data.rowWeights;
+    const [overall] = profileMeans(
+      new Int32Array(profile.values.length),
+      profile.values,
+      1,
+      weights,
+    );
     return [
       {
         column: profile.column.name,
         modelled: false,
         overall,
-        means: profileMeans(rows.labels, profile.values, K),
+        means: profileMeans(rows.labels, profile.values, K, weights),
       },
     ];
   });
@@ -99,9 +106,10 @@ export function categoryProfile(
   names: readonly string[],
   labels: Int32Array,
   K: number,
+  rowWeights?: Float64Array,
 ): CategoryProfile {
-  const perSegment = profileShares(labels, codes, names, K);
-  const [overall] = profileShares(new Int32Array(labels.length), codes, names, 1);
+  const perSegment = profileShares(labels, codes, names, K, rowWeights);
+  const [overall] = profileShares(new Int32Array(labels.length), codes, names, 1, rowWeights);
   const shown =
     overall.length <= MAX_CATEGORIES + 1
       ? overall.map((s) => s.category)

@@ -4,6 +4,7 @@ import { formatCsvRow } from '../io/csv-format.js';
 import { stringifyInert } from '../io/json-text.js';
 import { visibleText } from '../io/visible-text.js';
 import {
+  formatCount,
   formatCriterion,
   formatLogLikelihood,
   formatPercent,
@@ -113,7 +114,7 @@ function segmentCells(segment: SegmentSummary): string[] {
   return [
     String(segment.segment),
     segment.label,
-    String(segment.count),
+    formatCount(segment.count),
     formatPercent(segment.share),
     ...segment.means.map(formatValue),
     formatValue(segment.certainty),

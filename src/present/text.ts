@@ -20,6 +20,11 @@ export function formatValue(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** A segment's size: whole rows as they are (85), a sum of fractional weights to 2 decimals. */
+export function formatCount(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
+}
+
 /** Criteria and similar: 2 decimals (1058.54). */
 export function formatCriterion(value: number): string {
   return value.toFixed(2);

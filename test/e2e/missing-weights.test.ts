@@ -19,6 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gmm-missing-'));
 interface ModelJson {
   components: { weight: number; meanOriginal: number[]; covarianceOriginal: number[][] }[];
   fit: { logLikelihood: number; logLikelihoodOriginal: number; bic: number; nSamples: number };
+  density: { levels: number[]; logDensityQuantiles: number[] };
 }
 
 /** Rows of the three modelled columns (Age, Income, Score), NaN where empty. */
@@ -200,5 +201,69 @@ describe('gmm fit --weights against the rows repeated', () => {
         expect(Math.abs(v - repeated.components[k].meanOriginal[j])).toBeLessThan(1e-3),
       ),
     );
+    // the anomaly thresholds: quantiles of the rows' log densities, each row w times
+    weighted.density.logDensityQuantiles.forEach((q, i) =>
+      expect(Math.abs(q - repeated.density.logDensityQuantiles[i])).toBeLessThan(1e-4),
+    );
+  });
+
+  it('describes the segments as the repeated rows: sizes, shares, certainty and profiles weigh each row w times', async () => {
+    const lines = readFileSync(WEIGHTED, 'utf8').trimEnd().split('\n');
+    const expanded = [lines[0]];
+    for (const line of lines.slice(1)) {
+      for (let c = 0; c < Number(line.split(',').at(-1)); c++) expanded.push(line);
+    }
+    const file = join(dir, 'expanded-profiles.csv');
+    writeFileSync(file, `${expanded.join('\n')}\n`);
+    interface Segment {
+      count: number;
+      share: number;
+      certainty: number;
+      profiles: (
+        | { kind: 'mean'; value: number }
+        | { kind: 'shares'; shares: { category: string; share: number }[] }
+      )[];
+    }
+    const summary = async (args: string[]) => {
+      const result = await runGmmInProcess([
+        'fit',
+        ...args,
+        '--cols',
+        'income,score',
+        '-k',
+        '4',
+        '--profile',
+        'gender,age',
+        '--format',
+        'json',
+        '-q',
+      ]);
+      expect(result.status).toBe(0);
+      return (JSON.parse(result.stdout) as { segments: Segment[] }).segments;
+    };
+    const weighted = await summary([WEIGHTED, '--weights', 'count']);
+    const repeated = await summary([file]);
+    expect(weighted).toHaveLength(repeated.length);
+    weighted.forEach((segment, k) => {
+      const twin = repeated[k];
+      // sizes of whole rows: exactly equal; the certainty comes from two runs of EM that
+      // reach one optimum to ~1e-6 relative (as the means above), so to 4 decimals
+      expect(segment.count).toBe(twin.count);
+      expect(segment.share).toBeCloseTo(twin.share, 12);
+      expect(segment.certainty).toBeCloseTo(twin.certainty, 4);
+      segment.profiles.forEach((profile, p) => {
+        const other = twin.profiles[p];
+        if (profile.kind === 'mean' && other.kind === 'mean') {
+          expect(profile.value).toBeCloseTo(other.value, 9);
+        } else if (profile.kind === 'shares' && other.kind === 'shares') {
+          expect(profile.shares.map((s) => s.category)).toEqual(
+            other.shares.map((s) => s.category),
+          );
+          profile.shares.forEach((s, c) => expect(s.share).toBeCloseTo(other.shares[c].share, 12));
+        } else {
+          throw new Error(`profile ${p} of segment ${k + 1} differs in kind`);
+        }
+      });
+    });
   });
 });

@@ -5,6 +5,7 @@ import {
   quantileOfSorted,
   quantiles,
   quantilesInPlace,
+  weightedQuantiles,
 } from '../../src/engine/quantiles.js';
 
 /** numpy's default (linear) quantile, from a full sort: the reference. */
@@ -50,5 +51,41 @@ describe('quantilesInPlace (multi-quickselect)', () => {
       const expected = sortedQuantiles(Array.from(values), DENSITY_QUANTILE_LEVELS);
       expect(quantiles(values, DENSITY_QUANTILE_LEVELS)).toEqual(expected);
     }
+  });
+});
+
+describe('weightedQuantiles (frequency weights)', () => {
+  it('gives exactly the quantiles of the rows repeated w times, weight-0 rows included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              fc.integer({ min: -5, max: 5 }),
+              fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => x + 0),
+            ),
+            fc.integer({ min: 0, max: 4 }),
+          ),
+          { minLength: 1, maxLength: 200 },
+        ),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+        (rows, qs) => {
+          fc.pre(rows.some(([, w]) => w > 0));
+          const repeated = rows.flatMap(([value, w]) => Array<number>(w).fill(value));
+          const values = Float64Array.from(rows, ([value]) => value);
+          const weights = Float64Array.from(rows, ([, w]) => w);
+          expect(weightedQuantiles(values, weights, qs)).toEqual(sortedQuantiles(repeated, qs));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('with every weight 1, is quantiles', () => {
+    const values = Float64Array.from({ length: 501 }, (_, i) => Math.sin(i * 7.3) * 100);
+    const ones = new Float64Array(values.length).fill(1);
+    expect(weightedQuantiles(values, ones, DENSITY_QUANTILE_LEVELS)).toEqual(
+      quantiles(values, DENSITY_QUANTILE_LEVELS),
+    );
   });
 });

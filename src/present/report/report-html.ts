@@ -12,6 +12,7 @@ import { visibleText } from '../../io/visible-text.js';
 import { criterionPlotSpec } from '../criterion-plot-spec.js';
 import type { ProfileCell } from '../summary.js';
 import {
+  formatCount,
   formatCriterion,
   formatLogLikelihood,
   formatPercent,
@@ -144,7 +145,7 @@ function summarySection(input: ReportInput): string {
       [
         cell(`<span class="swatch" style="background:${colors[k]}"></span>${s.segment}`, 'text'),
         cell(text(s.label), 'text label'),
-        cell(String(s.count)),
+        cell(formatCount(s.count)),
         cell(formatPercent(s.share)),
         cell(formatValue(s.weight)),
         ...s.means.map((m) => cell(formatValue(m))),
