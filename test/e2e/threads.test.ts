@@ -64,7 +64,7 @@ describe('large data: results do not depend on --threads', () => {
     }
   });
 
-  it('fits them with 30% of cells missing (--missing em) to the same bytes with 1, 2 and 3 threads', () => {
+  it('fits them with 30% of cells missing (--missing em) to the same bytes with 1 and 3 threads', () => {
     // Cells emptied by a fixed LCG, a row keeping at least one: ~42% of the rows have a
     // missing cell, so after grouping (complete rows first) they fill the end of the
     // second row block and the third, which the workers share as they do complete ones.
@@ -84,7 +84,8 @@ describe('large data: results do not depend on --threads', () => {
       return cells.join(',');
     });
     writeFileSync(holes, `${[header, ...emptied].join('\n')}\n`);
-    const outputs = [1, 2, 3].map((threads) => {
+    // Few starts: what is tested is the row blocks' bytes, not the search.
+    const outputs = [1, 3].map((threads) => {
       const out = join(dir, `m${threads}`);
       const result = runGmm([
         'fit',
@@ -96,6 +97,8 @@ describe('large data: results do not depend on --threads', () => {
         '--missing',
         'em',
         '--impute',
+        '--n-init',
+        '4',
         '--threads',
         String(threads),
         '--out-dir',
