@@ -163,31 +163,39 @@ describe('gmm fit --missing em on the Mall copy with missing cells', () => {
 });
 
 describe('gmm fit --weights against the rows repeated', () => {
-  it('reaches the same optimum: ℓ, BIC with n = Σw, and means', async () => {
+  // The weighted Mall copy with each row written `count` (its last cell) times, and Σ count.
+  let file: string;
+  let total = 0;
+  beforeAll(() => {
     const lines = readFileSync(WEIGHTED, 'utf8').trimEnd().split('\n');
     const expanded = [lines[0]];
-    let total = 0;
     for (const line of lines.slice(1)) {
       const w = Number(line.split(',').at(-1));
       total += w;
       for (let c = 0; c < w; c++) expanded.push(line);
     }
-    const file = join(dir, 'expanded.csv');
+    file = join(dir, 'expanded.csv');
     writeFileSync(file, `${expanded.join('\n')}\n`);
+  });
+  /** The K=4 fit of income and score, in-process; args name the file and what else to do. */
+  const fitFour = async (args: string[]) => {
+    const result = await runGmmInProcess([
+      'fit',
+      ...args,
+      '--cols',
+      'income,score',
+      '-k',
+      '4',
+      '-q',
+    ]);
+    expect(result.status).toBe(0);
+    return result;
+  };
+
+  it('reaches the same optimum: ℓ, BIC with n = Σw, and means', async () => {
     const fit = async (args: string[], name: string) => {
       const out = join(dir, name);
-      const result = await runGmmInProcess([
-        'fit',
-        ...args,
-        '--cols',
-        'income,score',
-        '-k',
-        '4',
-        '--model',
-        out,
-        '-q',
-      ]);
-      expect(result.status).toBe(0);
+      await fitFour([...args, '--model', out]);
       return JSON.parse(readFileSync(out, 'utf8')) as ModelJson;
     };
     const weighted = await fit([WEIGHTED, '--weights', 'count'], 'weighted.json');
@@ -208,13 +216,6 @@ describe('gmm fit --weights against the rows repeated', () => {
   });
 
   it('describes the segments as the repeated rows: sizes, shares, certainty and profiles weigh each row w times', async () => {
-    const lines = readFileSync(WEIGHTED, 'utf8').trimEnd().split('\n');
-    const expanded = [lines[0]];
-    for (const line of lines.slice(1)) {
-      for (let c = 0; c < Number(line.split(',').at(-1)); c++) expanded.push(line);
-    }
-    const file = join(dir, 'expanded-profiles.csv');
-    writeFileSync(file, `${expanded.join('\n')}\n`);
     interface Segment {
       count: number;
       share: number;
@@ -225,20 +226,7 @@ describe('gmm fit --weights against the rows repeated', () => {
       )[];
     }
     const summary = async (args: string[]) => {
-      const result = await runGmmInProcess([
-        'fit',
-        ...args,
-        '--cols',
-        'income,score',
-        '-k',
-        '4',
-        '--profile',
-        'gender,age',
-        '--format',
-        'json',
-        '-q',
-      ]);
-      expect(result.status).toBe(0);
+      const result = await fitFour([...args, '--profile', 'gender,age', '--format', 'json']);
       return (JSON.parse(result.stdout) as { segments: Segment[] }).segments;
     };
     const weighted = await summary([WEIGHTED, '--weights', 'count']);

@@ -15,6 +15,23 @@ interface SavedModel {
   readonly components: { weight: number; meanOriginal: number[] }[];
 }
 
+/** `gmm fit … --threads N --out-dir <dir>/<name>`, by the binary: its model.json and segments.csv bytes. */
+function fitWithThreads(
+  dir: string,
+  name: string,
+  threads: number,
+  args: string[],
+): { model: Buffer; labels: Buffer } {
+  const out = join(dir, name);
+  const result = runGmm(['fit', ...args, '--threads', String(threads), '--out-dir', out, '-q']);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return {
+    model: readFileSync(join(out, 'model.json')),
+    labels: readFileSync(join(out, 'segments.csv')),
+  };
+}
+
 describe('large data: results do not depend on --threads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gmm-threads-'));
   const model = join(dir, 'mall.json');
@@ -28,33 +45,16 @@ describe('large data: results do not depend on --threads', () => {
     expect(
       runGmm(['sample', model, '-n', '150000', '--seed', '2', '--out', rows, '-q']).status,
     ).toBe(0);
-    const outputs = [1, 2].map((threads) => {
-      const out = join(dir, `t${threads}`);
-      const result = runGmm([
-        'fit',
-        rows,
-        '-k',
-        '5',
-        '--threads',
-        String(threads),
-        '--out-dir',
-        out,
-        '-q',
-      ]);
-      expect(result.stderr).toBe('');
-      expect(result.status).toBe(0);
-      return {
-        model: JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as SavedModel,
-        labels: readFileSync(join(out, 'segments.csv')),
-      };
-    });
-    expect(outputs[1].model).toEqual(outputs[0].model);
+    const outputs = [1, 2].map((threads) =>
+      fitWithThreads(dir, `t${threads}`, threads, [rows, '-k', '5']),
+    );
+    expect(outputs[1].model.equals(outputs[0].model)).toBe(true);
     expect(outputs[1].labels.equals(outputs[0].labels)).toBe(true);
     // And the refit is the mixture the rows were drawn from: each drawn component has a
     // refitted one with its weight (±0.01; the standard error at 150,000 rows is
     // ≤ 0.0013) and its mean (±1 unit; ≤ 0.1 standard errors' worth of rows per unit).
     const drawn = JSON.parse(readFileSync(model, 'utf8')) as SavedModel;
-    const refit = outputs[0].model.components;
+    const refit = (JSON.parse(outputs[0].model.toString('utf8')) as SavedModel).components;
     for (const component of drawn.components) {
       const distance = (c: SavedModel['components'][number]) =>
         Math.hypot(...c.meanOriginal.map((m, j) => m - component.meanOriginal[j]));
@@ -85,10 +85,8 @@ describe('large data: results do not depend on --threads', () => {
     });
     writeFileSync(holes, `${[header, ...emptied].join('\n')}\n`);
     // Few starts: what is tested is the row blocks' bytes, not the search.
-    const outputs = [1, 3].map((threads) => {
-      const out = join(dir, `m${threads}`);
-      const result = runGmm([
-        'fit',
+    const outputs = [1, 3].map((threads) =>
+      fitWithThreads(dir, `m${threads}`, threads, [
         holes,
         '--cols',
         `${names[0]},${names[1]}`,
@@ -99,19 +97,8 @@ describe('large data: results do not depend on --threads', () => {
         '--impute',
         '--n-init',
         '4',
-        '--threads',
-        String(threads),
-        '--out-dir',
-        out,
-        '-q',
-      ]);
-      expect(result.stderr).toBe('');
-      expect(result.status).toBe(0);
-      return {
-        model: readFileSync(join(out, 'model.json')),
-        labels: readFileSync(join(out, 'segments.csv')),
-      };
-    });
+      ]),
+    );
     const missingRows = emptied.filter((line) => /(^|,)(,|$)/.test(line)).length;
     // complete rows first: the rows with missing cells start inside the second block
     expect(lines.length - missingRows).toBeLessThan(2 * 65_536);
