@@ -215,10 +215,15 @@ function lastJson(stdout) {
 
 // ---------------------------------------------------------------- environment
 
-/** Python's environment: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE slow numpy here. */
+/**
+ * Python's environment, for the scikit-learn peer only (never the tests): Debian's
+ * OpenBLAS 0.3.21 can take this machine's CPU for a Prescott and run GEMM at a sixth of
+ * its speed, so the kernel is named outright (SkylakeX), and an inherited
+ * OPENBLAS_L2_SIZE is dropped. The header prints the kernel threadpoolctl says ran.
+ */
+const OPENBLAS_CORETYPE = 'SkylakeX';
 function pythonEnv() {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
+  const env = { ...process.env, OPENBLAS_CORETYPE };
   delete env.OPENBLAS_L2_SIZE;
   return env;
 }
@@ -278,7 +283,9 @@ async function printEnvironment() {
     console.log(
       `  scikit-learn ${info.sklearn} · numpy ${info.numpy} · ${info.threadpools === null ? 'threadpoolctl unavailable' : pools || 'no thread pools reported'}`,
     );
-    console.log('  (python runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)');
+    console.log(
+      `  (python runs with OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE} and OPENBLAS_L2_SIZE unset)`,
+    );
   }
   console.log(
     `  pick scenarios with BENCH_ONLY=a,b,… (${SCENARIOS.map((s) => `${s.id} ${s.name}`).join(', ')})`,
