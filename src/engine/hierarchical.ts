@@ -101,9 +101,22 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
     if (!labelOfRoot.has(root)) labelOfRoot.set(root, labelOfRoot.size);
     labels[i] = labelOfRoot.get(root)!;
   }
+  return labelRemainingRows(data, labels, m, K);
+}
+
+/**
+ * Rows m..n−1 of `labels` (n; the first m hold clusters 0..K−1) join the nearest
+ * cluster centre, the (weighted) mean of each cluster's first-m rows. Returns `labels`.
+ */
+export function labelRemainingRows(
+  data: DataMatrix,
+  labels: Int32Array,
+  m: number,
+  K: number,
+): Int32Array {
+  const { values, nSamples: n, nFeatures: d, rowWeights } = data;
   if (m === n) return labels;
 
-  // The other rows join the nearest cluster centre.
   const centres = new Float64Array(K * d);
   const counts = new Float64Array(K);
   for (let i = 0; i < m; i++) {

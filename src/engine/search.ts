@@ -10,6 +10,7 @@ import {
 } from './em.js';
 import { wardLabels } from './hierarchical.js';
 import { estimateGaussianParameters } from './m-step.js';
+import { modelHierarchyLabels } from './model-hierarchy.js';
 import { componentOrder, permuteComponents } from './order-components.js';
 import { searchPlan, stepCostPerRow, type SearchPlan } from './search-plan.js';
 import { splitMergeStarts } from './split-merge.js';
@@ -112,20 +113,31 @@ export function searchCell(
     shortRuns.push(run(start, initial, shortLimits));
     onStarts?.(start + 1, plan.nStarts);
   }
-  // One more, deterministic: Ward's hierarchy cut at K (hierarchical.ts), numbered
-  // after the random starts.
+  // Two more, deterministic, numbered after the random starts: Ward's hierarchy
+  // (hierarchical.ts) and the model-based one on the SVD-scaled data
+  // (model-hierarchy.ts, mclust's default start), each cut at K.
   const hierarchical = plan.hierarchicalStart ? plan.nStarts : -1;
-  if (hierarchical >= 0) {
+  const modelHierarchical = plan.hierarchicalStart ? plan.nStarts + 1 : -1;
+  const deterministic: [number, () => Int32Array][] = [
+    [hierarchical, () => wardLabels(data, settings.nComponents)],
+    [modelHierarchical, () => modelHierarchyLabels(data, settings.nComponents)],
+  ];
+  for (const [start, labels] of deterministic) {
+    if (start < 0) continue;
     try {
-      const initial = labelledStart(data, settings, wardLabels(data, settings.nComponents));
-      shortRuns.push(run(hierarchical, initial, shortLimits));
+      const initial = labelledStart(data, settings, labels());
+      shortRuns.push(run(start, initial, shortLimits));
     } catch (error) {
       if (!isGmmError(error, 'numeric')) throw error;
     }
   }
   const starts = shortRuns.map(outcome);
   const methodOf = (r: StartRun) =>
-    r.start === hierarchical ? 'hierarchical' : startMethod(settings.init, r.start);
+    r.start === hierarchical
+      ? 'hierarchical'
+      : r.start === modelHierarchical
+        ? 'model-hierarchical'
+        : startMethod(settings.init, r.start);
 
   // Successive halving: the best short runs go on for a while, the best of those on
   // to convergence; a degenerate one makes room for the next.
