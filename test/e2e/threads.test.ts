@@ -46,7 +46,7 @@ describe('large data: results do not depend on --threads', () => {
       runGmm(['sample', model, '-n', '150000', '--seed', '2', '--out', rows, '-q']).status,
     ).toBe(0);
     const outputs = [1, 2].map((threads) =>
-      fitWithThreads(dir, `t${threads}`, threads, [rows, '-k', '5']),
+      fitWithThreads(dir, `t${threads}`, threads, [rows, '-k', '5', '--n-init', '8']),
     );
     expect(outputs[1].model.equals(outputs[0].model)).toBe(true);
     expect(outputs[1].labels.equals(outputs[0].labels)).toBe(true);

