@@ -80,6 +80,25 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
 
   // Cut: the m − K cheapest merges (in cost order, the hierarchy's order for Ward).
   merges.sort((x, y) => x.cost - y.cost || x.a - y.a || x.b - y.b);
+  const K = Math.min(nComponents, m);
+  const labels = joinedLabels(
+    n,
+    m,
+    merges.slice(0, m - K).map((merge) => [merge.a, merge.b]),
+  );
+  return labelRemainingRows(data, labels, m, K);
+}
+
+/**
+ * n labels whose first m (clusters numbered 0.. by their first row) are the clusters
+ * the pairs `joins` link rows 0..m−1 into (union-find); the rest are left 0, for
+ * labelRemainingRows.
+ */
+export function joinedLabels(
+  n: number,
+  m: number,
+  joins: readonly (readonly [number, number])[],
+): Int32Array {
   const parent = Int32Array.from({ length: m }, (_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -88,10 +107,9 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
     }
     return i;
   };
-  const K = Math.min(nComponents, m);
-  for (let e = 0; e < m - K; e++) {
-    const ra = find(merges[e].a);
-    const rb = find(merges[e].b);
+  for (const [a, b] of joins) {
+    const ra = find(a);
+    const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
   const labels = new Int32Array(n);
@@ -101,7 +119,7 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
     if (!labelOfRoot.has(root)) labelOfRoot.set(root, labelOfRoot.size);
     labels[i] = labelOfRoot.get(root)!;
   }
-  return labelRemainingRows(data, labels, m, K);
+  return labels;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { labelRemainingRows } from './hierarchical.js';
+import { joinedLabels, labelRemainingRows } from './hierarchical.js';
 import type { DataMatrix } from './types.js';
 
 /**
@@ -62,25 +62,15 @@ export function modelHierarchyLabels(
   const hierarchy = cachedHierarchy(data, maxRows);
   const m = hierarchy.rows;
   const K = Math.min(nComponents, m);
-  const parent = Int32Array.from({ length: m }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]];
-      i = parent[i];
-    }
-    return i;
-  };
+  const joins: [number, number][] = [];
   for (let e = 0; e < m - K && e < hierarchy.keep.length; e++) {
-    parent[find(hierarchy.drop[e])] = find(hierarchy.keep[e]);
+    joins.push([hierarchy.keep[e], hierarchy.drop[e]]);
   }
-  const labels = new Int32Array(data.nSamples);
-  const labelOfRoot = new Map<number, number>();
-  for (let i = 0; i < m; i++) {
-    const root = find(i);
-    if (!labelOfRoot.has(root)) labelOfRoot.set(root, labelOfRoot.size);
-    labels[i] = labelOfRoot.get(root)!;
-  }
-  return labelRemainingRows(data, labels, m, labelOfRoot.size);
+  const labels = joinedLabels(data.nSamples, m, joins);
+  // Fewer merges than m − K (the hierarchy stopped early): more clusters than K.
+  let nClusters = 0;
+  for (let i = 0; i < m; i++) nClusters = Math.max(nClusters, labels[i] + 1);
+  return labelRemainingRows(data, labels, m, nClusters);
 }
 
 function cachedHierarchy(data: DataMatrix, maxRows: number): Hierarchy {
