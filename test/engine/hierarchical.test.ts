@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { wardLabels } from '../../src/engine/hierarchical.js';
 import { Random } from '../../src/engine/random.js';
-import { randomRows, toDataMatrix, type Matrix } from './reference.js';
+import { greedyAgglomeration, randomRows, toDataMatrix, type Matrix } from './reference.js';
 
 /** Naive Ward: O(n³), clusters as lists of rows; returns each row's cluster as a set id. */
 function naiveWard(rows: Matrix, K: number): number[][] {
-  let clusters: number[][] = rows.map((_, i) => [i]);
   const sse = (members: number[]) => {
     const d = rows[0].length;
     const mean = Array.from(
@@ -19,23 +18,7 @@ function naiveWard(rows: Matrix, K: number): number[][] {
     );
     return members.reduce((s, i) => s + rows[i].reduce((t, v, j) => t + (v - mean[j]) ** 2, 0), 0);
   };
-  while (clusters.length > K) {
-    let best = [0, 1];
-    let bestRise = Infinity;
-    for (let a = 0; a < clusters.length; a++) {
-      for (let b = a + 1; b < clusters.length; b++) {
-        const rise = sse([...clusters[a], ...clusters[b]]) - sse(clusters[a]) - sse(clusters[b]);
-        if (rise < bestRise) {
-          bestRise = rise;
-          best = [a, b];
-        }
-      }
-    }
-    const merged = [...clusters[best[0]], ...clusters[best[1]]];
-    clusters = clusters.filter((_, c) => c !== best[0] && c !== best[1]);
-    clusters.push(merged);
-  }
-  return clusters.map((c) => [...c].sort((x, y) => x - y)).sort((x, y) => x[0] - y[0]);
+  return greedyAgglomeration(rows.length, K, sse);
 }
 
 /** The partition given by labels, in the same canonical form. */

@@ -15,7 +15,14 @@ import {
   svdTransform,
 } from '../../src/engine/model-hierarchy.js';
 import { Random } from '../../src/engine/random.js';
-import { determinant, randomRows, toDataMatrix, type Matrix } from './reference.js';
+import {
+  canonicalPartition,
+  determinant,
+  greedyAgglomeration,
+  randomRows,
+  toDataMatrix,
+  type Matrix,
+} from './reference.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -43,38 +50,14 @@ function naiveHierarchy(rows: Matrix, K: number): number[][] {
   const mean = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / n);
   const alpha =
     rows.reduce((s, r) => s + r.reduce((t, v, j) => t + (v - mean[j]) ** 2, 0), 0) / (n * d);
-  let clusters: number[][] = rows.map((_, i) => [i]);
-  while (clusters.length > K) {
-    let best = [0, 1];
-    let bestRise = Infinity;
-    for (let a = 0; a < clusters.length; a++) {
-      for (let b = a + 1; b < clusters.length; b++) {
-        const rise =
-          naiveCost(rows, [...clusters[a], ...clusters[b]], alpha) -
-          naiveCost(rows, clusters[a], alpha) -
-          naiveCost(rows, clusters[b], alpha);
-        if (rise < bestRise) {
-          bestRise = rise;
-          best = [a, b];
-        }
-      }
-    }
-    const merged = [...clusters[best[0]], ...clusters[best[1]]];
-    clusters = clusters.filter((_, c) => c !== best[0] && c !== best[1]);
-    clusters.push(merged);
-  }
-  return canonical(clusters);
-}
-
-function canonical(clusters: number[][]): number[][] {
-  return clusters.map((c) => [...c].sort((x, y) => x - y)).sort((x, y) => x[0] - y[0]);
+  return greedyAgglomeration(n, K, (members) => naiveCost(rows, members, alpha));
 }
 
 /** The partition of `labels`, canonical. */
 function partition(labels: ArrayLike<number>): number[][] {
   const groups = new Map<number, number[]>();
   Array.from(labels).forEach((label, i) => groups.set(label, [...(groups.get(label) ?? []), i]));
-  return canonical([...groups.values()]);
+  return canonicalPartition([...groups.values()]);
 }
 
 /** The hierarchy of `rows` as they are (no transform), cut at K. */

@@ -464,3 +464,38 @@ export function assertAllClose(
 export function bytes(array: Float64Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
+
+/**
+ * Naive greedy agglomeration, O(n³) and more: start from one cluster per row and, until
+ * K are left, merge the pair whose merge raises `cost` (of a cluster's rows) least,
+ * every pair recomputed at every step. Clusters as sorted row lists, ordered by first row.
+ */
+export function greedyAgglomeration(
+  nRows: number,
+  K: number,
+  cost: (members: number[]) => number,
+): number[][] {
+  let clusters: number[][] = Array.from({ length: nRows }, (_, i) => [i]);
+  while (clusters.length > K) {
+    let best = [0, 1];
+    let bestRise = Infinity;
+    for (let a = 0; a < clusters.length; a++) {
+      for (let b = a + 1; b < clusters.length; b++) {
+        const rise = cost([...clusters[a], ...clusters[b]]) - cost(clusters[a]) - cost(clusters[b]);
+        if (rise < bestRise) {
+          bestRise = rise;
+          best = [a, b];
+        }
+      }
+    }
+    const merged = [...clusters[best[0]], ...clusters[best[1]]];
+    clusters = clusters.filter((_, c) => c !== best[0] && c !== best[1]);
+    clusters.push(merged);
+  }
+  return canonicalPartition(clusters);
+}
+
+/** Clusters as sorted row lists, ordered by first row: one form for any labelling. */
+export function canonicalPartition(clusters: number[][]): number[][] {
+  return clusters.map((c) => [...c].sort((x, y) => x - y)).sort((x, y) => x[0] - y[0]);
+}
