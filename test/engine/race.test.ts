@@ -13,7 +13,7 @@ import { sampleMixture, toDataMatrix, type ReferenceMixture } from './reference.
 import { OVERLAPPING, settings } from './search-fixtures.js';
 
 describe('a K sweep on a subsample, refined in a race', () => {
-  // 3 components, 12,000 rows: more than the search sample, so every K is searched on
+  // 3 components, 8,000 rows: more than the search sample, so every K is searched on
   // a subsample and refined on all rows
   const truth: ReferenceMixture = {
     weights: [0.5, 0.3, 0.2],
@@ -24,7 +24,7 @@ describe('a K sweep on a subsample, refined in a race', () => {
     ],
     covariances: OVERLAPPING.covariances,
   };
-  const data = toDataMatrix(sampleMixture(new Random(2024), truth, 12_000).rows);
+  const data = toDataMatrix(sampleMixture(new Random(2024), truth, 8_000).rows);
   const sweepSettings = { ...settings({}), nComponents: undefined, covarianceType: undefined };
   delete sweepSettings.nComponents;
   delete sweepSettings.covarianceType;
