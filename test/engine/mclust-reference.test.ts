@@ -29,6 +29,7 @@ import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { fitMixture } from '../../src/engine/search.js';
 import { scoreFit } from '../../src/engine/select-model.js';
 import type { CovarianceType, DataMatrix, MixtureParameters } from '../../src/engine/types.js';
+import { settings } from './search-fixtures.js';
 
 interface Cell {
   model: string;
@@ -190,16 +191,10 @@ describe.each(reference.sets.map((set) => [set.name, set] as const))('mclust: %s
 
   /** BIC (mclust's sign, 2ℓ − p log n) of gmm's default search on the cell, without reg_covar. */
   const searchedBic = (model: string, G: number): number => {
-    const fit = fitMixture(data, {
-      nComponents: G,
-      covarianceType: typeOf(model),
-      init: 'mixed',
-      nInit: 'auto',
-      maxIter: 1000,
-      tol: 1e-10,
-      regCovar: 0,
-      seed: 0,
-    });
+    const fit = fitMixture(
+      data,
+      settings({ nComponents: G, covarianceType: typeOf(model), regCovar: 0 }),
+    );
     return -scoreFit(data, fit).bic;
   };
 

@@ -1,4 +1,4 @@
-/** Settings and a slow-converging mixture shared by search.test.ts and race.test.ts. */
+/** Default search settings (as the CLI's) and a slow-converging mixture shared by the engine tests. */
 import type { EmSettings } from '../../src/engine/em.js';
 import type { ReferenceMixture } from './reference.js';
 
