@@ -140,7 +140,7 @@ function completeRowDensities(
   }
   // No complete row (or none that counts): all rows, rather than no quantiles at all.
   const counted =
-    rowWeights === undefined ? complete.length : complete.some((i) => rowWeights[i] > 0);
+    complete.length > 0 && (rowWeights === undefined || complete.some((i) => rowWeights[i] > 0));
   if (!counted) return { values: logDensity, weights: rowWeights };
   return {
     values: Float64Array.from(complete, (i) => logDensity[i]),
