@@ -90,12 +90,12 @@ export function parsePositiveInteger(text: string): number {
   return value;
 }
 
-/** `auto`, or a whole number of 1 or more. */
+/** `auto`, or a whole number of 0 or more (0: mclust's hierarchical start alone). */
 export function parseStartCount(text: string): number | 'auto' {
   if (text.trim() === 'auto') return 'auto';
   const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw invalid('give auto or a whole number of 1 or more.');
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) {
+    throw invalid('give auto or a whole number of 0 or more.');
   }
   return value;
 }

@@ -106,7 +106,7 @@ export const MODEL_OPTIONS: Omit<OptionTable<ModelOptions>, 'components'> = {
   },
   nInit: {
     flags: '--n-init <n>',
-    help: 'random starts explored per model (short EM runs; the best are run to convergence), or auto: as many as the data size affords',
+    help: "random starts explored per model (short EM runs; the best are run to convergence), auto: as many as the data size affords, or 0: mclust's hierarchical start alone",
     default: DEFAULTS.nInit,
     parse: parseStartCount,
   },

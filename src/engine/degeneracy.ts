@@ -1,6 +1,6 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { modelStructure } from './model-names.js';
 import type { CovarianceType, DataMatrix, MixtureParameters } from './types.js';
+import { eigenScratch, symmetricEigenDecomposition } from './symmetric-eigen.js';
 
 /**
  * A variance this small, relative to the data's own spread in that direction, means a
@@ -202,19 +202,27 @@ function eigenvalueRule(
   variances: Float64Array,
   what: string,
 ): string | undefined {
-  const normalised = new Matrix(d, d);
+  const normalised = new Float64Array(d * d);
   for (let a = 0; a < d; a++) {
     for (let b = 0; b < d; b++) {
       // √va·√vb, not √(va·vb): the product of two tiny variances underflows to 0.
       const value =
         covariances[k * d * d + a * d + b] / (Math.sqrt(variances[a]) * Math.sqrt(variances[b]));
       if (!Number.isFinite(value)) return `${what} is too extreme for double precision`;
-      normalised.set(a, b, value);
+      normalised[a * d + b] = value;
     }
   }
-  const smallest = Math.min(
-    ...new EigenvalueDecomposition(normalised, { assumeSymmetric: true }).realEigenvalues,
+  const eigenvalues = new Float64Array(d);
+  symmetricEigenDecomposition(
+    normalised,
+    0,
+    d,
+    eigenvalues,
+    new Float64Array(d * d),
+    eigenScratch(d),
   );
+  // ascending: the first is the smallest
+  const smallest = eigenvalues[0];
   if (!(smallest >= COLLAPSE_EIGENVALUE_RATIO)) {
     return `${what} collapsed: its covariance has an eigenvalue of ${smallest.toPrecision(2)} of the data's variance`;
   }

@@ -1,4 +1,4 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { choleskyLower } from './cholesky.js';
 import type { PrecisionShape } from './kernels.js';
 import { modelStructure } from './model-names.js';
 import type { MixtureParameters } from './types.js';
@@ -34,7 +34,7 @@ export interface PrecisionFactors {
 }
 
 /**
- * Cholesky of each covariance (ml-matrix, d×d) and the inverse of its factor.
+ * Cholesky of each covariance (d×d, choleskyLower) and the inverse of its factor.
  * Throws NumericError naming the component when a covariance is not positive definite.
  */
 export function computePrecisionFactors(parameters: MixtureParameters): PrecisionFactors {
@@ -42,27 +42,20 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
   const invChol = new Float64Array(nComponents * d * d);
   const logNorm = new Float64Array(nComponents);
   const logWeightedNorm = new Float64Array(nComponents);
-  const matrix = new Matrix(d, d);
+  const lower = new Float64Array(d * d);
   for (let k = 0; k < nComponents; k++) {
     const offset = k * d * d;
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b < d; b++) {
-        const value = covariances[offset + a * d + b];
-        // ml-matrix would call a NaN matrix "not symmetric": say what it is.
-        if (!Number.isFinite(value)) {
-          throw new GmmError('numeric', `the covariance of component ${k + 1} is not finite`);
-        }
-        matrix.set(a, b, value);
+    for (let e = 0; e < d * d; e++) {
+      if (!Number.isFinite(covariances[offset + e])) {
+        throw new GmmError('numeric', `the covariance of component ${k + 1} is not finite`);
       }
     }
-    const cholesky = new CholeskyDecomposition(matrix);
-    if (!cholesky.isPositiveDefinite()) {
+    if (!choleskyLower(covariances, offset, d, lower)) {
       throw new GmmError(
         'numeric',
         `the covariance of component ${k + 1} is not positive definite`,
       );
     }
-    const lower = cholesky.lowerTriangularMatrix;
     invertLowerTriangular(lower, invChol, offset, d);
     let logDet = 0;
     for (let j = 0; j < d; j++) {
@@ -104,8 +97,13 @@ export function computePrecisionFactors(parameters: MixtureParameters): Precisio
   };
 }
 
-/** Forward substitution column by column: out[offset..] = L⁻¹ (row-major d×d). */
-function invertLowerTriangular(lower: Matrix, out: Float64Array, offset: number, d: number): void {
+/** Forward substitution column by column: out[offset..] = L⁻¹ (L row-major d×d). */
+function invertLowerTriangular(
+  lower: Float64Array,
+  out: Float64Array,
+  offset: number,
+  d: number,
+): void {
   for (let col = 0; col < d; col++) {
     for (let row = 0; row < d; row++) {
       if (row < col) {
@@ -113,8 +111,8 @@ function invertLowerTriangular(lower: Matrix, out: Float64Array, offset: number,
         continue;
       }
       let s = row === col ? 1 : 0;
-      for (let a = col; a < row; a++) s -= lower.get(row, a) * out[offset + a * d + col];
-      out[offset + row * d + col] = s / lower.get(row, row);
+      for (let a = col; a < row; a++) s -= lower[row * d + a] * out[offset + a * d + col];
+      out[offset + row * d + col] = s / lower[row * d + row];
     }
   }
 }

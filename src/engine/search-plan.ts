@@ -15,7 +15,9 @@ export interface SearchPlan {
   /** Short EM runs from random starts. */
   readonly nStarts: number;
   /** Whether one more short run starts from Ward's hierarchy (hierarchical.ts). */
-  readonly hierarchicalStart: boolean;
+  readonly wardStart: boolean;
+  /** Whether one more starts from mclust's model-based hierarchy (model-hierarchy.ts). */
+  readonly modelHierarchyStart: boolean;
   /** EM steps in each short run. */
   readonly shortIterations: number;
   /** The best short runs, run on for `middleIterations` more EM steps… */
@@ -78,7 +80,11 @@ export function stepCostPerRow(
     : K * (d * d + 3 * d + 30);
 }
 
-/** The plan for one model; `nInit` (a count) overrides the number of starts. */
+/**
+ * The plan for one model; `nInit` (a count) overrides the number of random starts, and
+ * 0 asks for mclust's procedure alone: EM from its hierarchical start, no random starts
+ * and no split-and-merge moves (a sweep of many models on small data at mclust's cost).
+ */
 export function searchPlan(
   nSamples: number,
   nFeatures: number,
@@ -86,6 +92,22 @@ export function searchPlan(
   covarianceType: CovarianceType,
   nInit: number | 'auto',
 ): SearchPlan {
+  if (nInit === 0) {
+    return {
+      nStarts: 0,
+      wardStart: false,
+      modelHierarchyStart: true,
+      shortIterations: SHORT_ITERATIONS,
+      nMiddle: 1,
+      middleIterations: MIDDLE_ITERATIONS,
+      nPolished: 1,
+      movesPerRound: 0,
+      moveIterations: MOVE_ITERATIONS,
+      movesPolished: 0,
+      maxRounds: 0,
+      budget: SEARCH_BUDGET,
+    };
+  }
   const perStart =
     nSamples * stepCostPerRow(nFeatures, nComponents, covarianceType) * SHORT_ITERATIONS;
   const affordable = Math.floor(SHORT_RUN_BUDGET / perStart);
@@ -97,9 +119,11 @@ export function searchPlan(
         ? 1
         : Math.max(MIN_STARTS, Math.min(MAX_STARTS, affordable));
   const nMiddle = Math.min(nStarts, Math.max(MIN_MIDDLE, Math.ceil(MIDDLE_SHARE * nStarts)));
+  const hierarchical = nInit === 'auto' && nComponents > 1;
   return {
     nStarts,
-    hierarchicalStart: nInit === 'auto' && nComponents > 1,
+    wardStart: hierarchical,
+    modelHierarchyStart: hierarchical,
     shortIterations: SHORT_ITERATIONS,
     nMiddle,
     middleIterations: MIDDLE_ITERATIONS,
@@ -110,4 +134,10 @@ export function searchPlan(
     maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
     budget: SEARCH_BUDGET,
   };
+}
+
+/** E-steps the plan's exploring stages take (short runs, deterministic starts, middle stage). */
+export function plannedSteps(plan: SearchPlan): number {
+  const starts = plan.nStarts + Number(plan.wardStart) + Number(plan.modelHierarchyStart);
+  return starts * plan.shortIterations + plan.nMiddle * plan.middleIterations;
 }

@@ -73,12 +73,17 @@ export function searchCell(
   // rules then treat a weighted row as the rows it repeats.
   const n = effectiveRows(data);
   const plan = searchPlan(n, d, settings.nComponents, settings.covarianceType, settings.nInit);
-  const shortLimits: EmLimits = {
-    maxIter: Math.min(plan.shortIterations, settings.maxIter),
-    tol: settings.tol,
-    accelerate: false,
-  };
   const fullLimits: EmLimits = { maxIter: settings.maxIter, tol: settings.tol, accelerate: true };
+  // With no random starts there is nothing to rank: the hierarchical start runs to
+  // convergence at once (the later stages then find it converged).
+  const shortLimits: EmLimits =
+    plan.nStarts === 0
+      ? fullLimits
+      : {
+          maxIter: Math.min(plan.shortIterations, settings.maxIter),
+          tol: settings.tol,
+          accelerate: false,
+        };
   // Operations spent (E-steps × their cost): polishing beyond the first run and the
   // split-and-merge rounds stop once the plan's budget is used up.
   const stepCost = n * stepCostPerRow(d, settings.nComponents, settings.covarianceType);
@@ -116,8 +121,8 @@ export function searchCell(
   // Two more, deterministic, numbered after the random starts: Ward's hierarchy
   // (hierarchical.ts) and the model-based one on the SVD-scaled data
   // (model-hierarchy.ts, mclust's default start), each cut at K.
-  const hierarchical = plan.hierarchicalStart ? plan.nStarts : -1;
-  const modelHierarchical = plan.hierarchicalStart ? plan.nStarts + 1 : -1;
+  const hierarchical = plan.wardStart ? plan.nStarts : -1;
+  const modelHierarchical = plan.modelHierarchyStart ? plan.nStarts + 1 : -1;
   const deterministic: [number, () => Int32Array][] = [
     [hierarchical, () => wardLabels(data, settings.nComponents)],
     [modelHierarchical, () => modelHierarchyLabels(data, settings.nComponents)],
@@ -169,7 +174,7 @@ export function searchCell(
       solutions: [],
       starts,
       moves: 0,
-      failure: `every one of ${plan.nStarts} starts collapsed or became singular (${reasons})`,
+      failure: `every one of ${shortRuns.length} starts collapsed or became singular (${reasons})`,
     };
   }
   polished.sort(byLogLikelihood);

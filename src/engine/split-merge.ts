@@ -1,5 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { predictMemberships } from './predict.js';
+import { eigenScratch, symmetricEigenDecomposition } from './symmetric-eigen.js';
 import type { DataMatrix, MixtureParameters } from './types.js';
 
 /**
@@ -122,23 +122,25 @@ function splitAlongPrincipalAxis(
   }
   if (!(total > 0)) return;
   for (let a = 0; a < d; a++) mean[a] /= total;
-  const scatter = new Matrix(d, d);
+  const scatter = new Float64Array(d * d);
   for (let row = 0; row < n; row++) {
     const r = resp[row * K + k] * (rowWeights === undefined ? 1 : rowWeights[row]);
     if (r === 0) continue;
     for (let a = 0; a < d; a++) {
       const da = values[row * d + a] - mean[a];
       for (let b = 0; b <= a; b++) {
-        scatter.set(a, b, scatter.get(a, b) + r * da * (values[row * d + b] - mean[b]));
+        scatter[a * d + b] += r * da * (values[row * d + b] - mean[b]);
       }
     }
   }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) scatter.set(b, a, scatter.get(a, b));
-  const eigen = new EigenvalueDecomposition(scatter, { assumeSymmetric: true });
-  const eigenvalues = eigen.realEigenvalues;
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) scatter[b * d + a] = scatter[a * d + b];
+  const eigenvalues = new Float64Array(d);
+  const vectors = new Float64Array(d * d);
+  symmetricEigenDecomposition(scatter, 0, d, eigenvalues, vectors, eigenScratch(d));
   let largest = 0;
   for (let a = 1; a < d; a++) if (eigenvalues[a] > eigenvalues[largest]) largest = a;
-  const axis = eigen.eigenvectorMatrix.getColumn(largest);
+  // row `largest` of vectors: the principal axis
+  const axis = vectors.subarray(largest * d, largest * d + d);
   for (let row = 0; row < n; row++) {
     let projection = 0;
     for (let a = 0; a < d; a++) projection += (values[row * d + a] - mean[a]) * axis[a];

@@ -235,3 +235,43 @@ describe('the Mall data, full K=3', () => {
     },
   );
 });
+
+describe('--n-init 0: mclust’s procedure alone', () => {
+  // mclust's own hierarchical partitions of iris (hclass(hc(iris[, 1:4])), mclust 6.0)
+  const reference = JSON.parse(
+    readFileSync(new URL('../../fixtures/reference/mclust-hc-iris.json', import.meta.url), 'utf8'),
+  ) as { partitions: Record<string, number[]> };
+  const lines = readFileSync(new URL('../../fixtures/public/iris.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  const data = toDataMatrix(lines.map((line) => line.split(',').slice(0, 4).map(Number)));
+
+  it.each([
+    ['full', 3],
+    ['VEV', 2],
+    ['EVE', 4],
+    ['diag', 5],
+  ] as [CovarianceType, number][])(
+    '%s K=%i: one start, EM from mclust’s partition to convergence, no moves',
+    (covarianceType, K) => {
+      const s = settings({ covarianceType, nComponents: K, nInit: 0 });
+      const fit = fitMixture(data, s);
+      expect(fit.starts).toHaveLength(1);
+      expect(fit.moves).toBe(0);
+      expect(fit.converged).toBe(true);
+      // The same EM, started by hand from the partition R gave.
+      const labels = reference.partitions[String(K)];
+      const resp = new Float64Array(data.nSamples * K);
+      const codes = [...new Set(labels)];
+      labels.forEach((label, i) => (resp[i * K + codes.indexOf(label)] = 1));
+      const initial = estimateGaussianParameters(data, resp, K, covarianceType, s.regCovar);
+      const byHand = runSteps(
+        data,
+        emRun(s, data.nSamples, data.nFeatures, { ...s, accelerate: true }, 0, initial, undefined),
+      );
+      expectNonDecreasing(fit.trajectory);
+      assertClose(fit.logLikelihood, byHand.trajectory.at(-1)!, 1e-9);
+    },
+  );
+});

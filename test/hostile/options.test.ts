@@ -37,9 +37,9 @@ const USAGE_ERRORS: [string, string[], string][] = [
     "gmm fit: option '--tol <x>' argument '-1' is invalid. give a number greater than 0, e.g. 1e-6.\nhint: see gmm fit --help\n",
   ],
   [
-    'fit --n-init 0',
-    ['fit', DATA, '--n-init', '0'],
-    "gmm fit: option '--n-init <n>' argument '0' is invalid. give auto or a whole number of 1 or more.\nhint: see gmm fit --help\n",
+    'fit --n-init -1',
+    ['fit', DATA, '--n-init', '-1'],
+    "gmm fit: option '--n-init <n>' argument '-1' is invalid. give auto or a whole number of 0 or more.\nhint: see gmm fit --help\n",
   ],
   [
     'fit --max-iter 1.5',

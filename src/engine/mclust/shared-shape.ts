@@ -1,5 +1,11 @@
 import { covarianceObjective, innerConverged, noWorseThanPrevious } from './objective.js';
-import { geometricMean, symmetricEigen, writeRotated, type Eigen } from './symmetric.js';
+import {
+  determinantRoot,
+  geometricMean,
+  symmetricEigen,
+  writeRotated,
+  type Eigen,
+} from './symmetric.js';
 
 /** Inner iterations allowed to one M-step (each costs O(K d³) at most). */
 const MAX_ITERATIONS = 500;
@@ -49,9 +55,7 @@ export function sharedShapeOrVolume(
   const volumes = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     volumes[k] =
-      previous === undefined
-        ? traceOf(k) / (d * nk[k])
-        : geometricMean(symmetricEigen(previous, k * d * d, d).values);
+      previous === undefined ? traceOf(k) / (d * nk[k]) : determinantRoot(previous, k * d * d, d);
     if (!(volumes[k] > 0)) volumes[k] = traceOf(k) / (d * nk[k]);
   }
 

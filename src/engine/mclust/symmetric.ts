@@ -1,4 +1,6 @@
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { choleskyLower } from '../cholesky.js';
+import { eigenScratch, symmetricEigenDecomposition } from '../symmetric-eigen.js';
 
 /** d×d symmetric matrix (row-major, flat) at `offset` as an ml-matrix Matrix. */
 function toMatrix(values: Float64Array, offset: number, d: number): Matrix {
@@ -25,18 +27,23 @@ export function symmetricEigen(values: Float64Array, offset: number, d: number):
       return { values: new Float64Array(d).fill(NaN), vectors: identity };
     }
   }
-  const decomposition = new EigenvalueDecomposition(toMatrix(values, offset, d), {
-    assumeSymmetric: true,
-  });
-  const raw = decomposition.realEigenvalues;
-  const vectors = decomposition.eigenvectorMatrix;
-  const order = raw.map((_, j) => j).sort((i, j) => raw[j] - raw[i] || i - j);
+  const raw = new Float64Array(d);
+  const rows = new Float64Array(d * d);
+  symmetricEigenDecomposition(values, offset, d, raw, rows, eigenScratch(d));
+  // Descending: `raw` is ascending, so walk it from the end; a run of equal eigenvalues
+  // keeps the decomposition's order (lower index first).
   const outValues = new Float64Array(d);
   const outVectors = new Float64Array(d * d);
-  order.forEach((source, j) => {
-    outValues[j] = raw[source];
-    for (let a = 0; a < d; a++) outVectors[a * d + j] = vectors.get(a, source);
-  });
+  let j = 0;
+  for (let end = d; end > 0;) {
+    let begin = end - 1;
+    while (begin > 0 && raw[begin - 1] === raw[end - 1]) begin--;
+    for (let source = begin; source < end; source++, j++) {
+      outValues[j] = raw[source];
+      for (let a = 0; a < d; a++) outVectors[a * d + j] = rows[source * d + a];
+    }
+    end = begin;
+  }
   return { values: outValues, vectors: outVectors };
 }
 
@@ -100,4 +107,13 @@ export function geometricMean(values: Float64Array): number {
   let sum = 0;
   for (const value of values) sum += Math.log(value);
   return Math.exp(sum / values.length);
+}
+
+/** |Σ|^(1/d) of the symmetric d×d matrix at `offset`, by its Cholesky factor; NaN when not positive definite. */
+export function determinantRoot(values: Float64Array, offset: number, d: number): number {
+  const factor = new Float64Array(d * d);
+  if (!choleskyLower(values, offset, d, factor)) return NaN;
+  let logDet = 0;
+  for (let j = 0; j < d; j++) logDet += Math.log(factor[j * d + j]);
+  return Math.exp((2 * logDet) / d);
 }
