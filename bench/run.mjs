@@ -768,8 +768,8 @@ async function scenarioSelectK() {
 /**
  * mclust's fourteen models × G = 1..9 on faithful (raw units, no ridge), as
  * `Mclust(faithful)` fits them: R's Mclust call alone (and its process), against the
- * whole `gmm select-k` process, with gmm's default search and with one random start
- * per model (plus the hierarchical one, as mclust's single start).
+ * whole `gmm select-k` process, with mclust's procedure alone (`--n-init 0`: EM from
+ * mclust's hierarchical start in every cell) and with gmm's default search.
  */
 async function scenarioMclust() {
   const faithful = join(ROOT, 'fixtures', 'mclust', 'faithful.csv');
@@ -800,9 +800,12 @@ async function scenarioMclust() {
   } else {
     notes.push('mclust: R with mclust is not installed (apt: r-base-core r-cran-mclust); gmm only');
   }
-  for (const [label, extra] of [
-    ['default search', []],
-    ['--n-init 1', ['--n-init', '1']],
+  // --n-init 0 is mclust's own procedure (EM from its hierarchical start in every cell):
+  // the like-for-like comparison with Mclust(faithful). The default search explores
+  // hundreds of starts per cell on top, and is reported beside it.
+  for (const [label, extra, target] of [
+    ["--n-init 0 (mclust's procedure)", ['--n-init', '0'], true],
+    ['default search', [], false],
   ]) {
     const args = [GMM, 'select-k', faithful, '-k', '1..9', '--covariance', 'all'];
     args.push('--scale', 'none', '--reg-covar', '0', ...extra, '--format', 'json', '-q');
@@ -822,8 +825,8 @@ async function scenarioMclust() {
       gmm: formatSeconds(result.seconds),
       sklearn: rSeconds === undefined ? 'R skipped' : `${formatSeconds(rSeconds)} (mclust)`,
       ratio: formatRatio(rSeconds === undefined ? undefined : result.seconds / rSeconds),
-      target: 'faster than Mclust(faithful)',
-      met: rSeconds === undefined ? undefined : result.seconds < rSeconds,
+      target: target ? 'faster than Mclust(faithful)' : 'reported',
+      met: rSeconds === undefined || !target ? undefined : result.seconds < rSeconds,
     });
     notes.push(
       `gmm ${label}: best ${best.mclustName} K=${best.nComponents}, BIC (mclust's sign) ${(-best.bic).toFixed(3)}` +

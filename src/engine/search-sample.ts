@@ -119,7 +119,13 @@ export function createSearchExecutor(
     // On a subsample the search only ranks solutions for the refinement on all rows,
     // which converges to --tol: ranking needs no more than SUBSAMPLE_TOL.
     const tol = rows < effective ? Math.max(settings.tol, SUBSAMPLE_TOL) : settings.tol;
-    return searchCell(search.data, { ...settings, ...task, tol }, search.variances, onStarts);
+    return searchCell(
+      search.data,
+      { ...settings, ...task, tol },
+      search.variances,
+      onStarts,
+      rows >= effective,
+    );
   };
 }
 

@@ -60,13 +60,15 @@ export interface CellSearch {
  * convergence, accelerated); then split-and-merge moves from the best until a round
  * improves nothing. Degenerate solutions are refused at every stage (findDegeneracy,
  * against `variances`, the data's column variances). `onStarts` hears of each short
- * run done.
+ * run done. `final`: whether `data` are all the rows (false: a subsample whose best
+ * solutions the race refines on all rows).
  */
 export function searchCell(
   data: DataMatrix,
   settings: EmSettings,
   variances: Float64Array = dataVariances(data),
   onStarts?: (done: number, total: number) => void,
+  final = true,
 ): CellSearch {
   const { nFeatures: d } = data;
   // The rows the data stand for (Σ weights): budgets, convergence and the degeneracy
@@ -157,10 +159,17 @@ export function searchCell(
   );
   middle.forEach((r) => r.failure !== undefined && failures.push(r.failure));
   const ranked = diverseBest(middle, plan.nPolished, methodOf, 1);
+  // Polishing and the moves may spend at least what exploring did: where one E-step is
+  // dear (d = 30, full: the 50 short runs alone cost twice the plan's budget) a fixed
+  // budget left one run polished and no move tried, and the search missed optima that
+  // a second polished run or a split-and-merge move reaches. Not on a subsample, which
+  // only ranks solutions for the race on all rows: there the fixed budget keeps a sweep
+  // of large data within its time.
+  const budget = final ? Math.max(plan.budget, 2 * spent) : plan.budget;
   const polished: StartRun[] = [];
   // No bar here: an optimum whose EM crawls (Mall spherical K=3 takes ~500 steps)
   // looks beaten until late, and only a run to convergence shows it.
-  for (let a = 0; a < ranked.length && (polished.length === 0 || spent < plan.budget); a++) {
+  for (let a = 0; a < ranked.length && (polished.length === 0 || spent < budget); a++) {
     const continued = continueRun(ranked[a], fullLimits);
     if (continued.failure !== undefined || continued.parameters === undefined) {
       failures.push(continued.failure ?? 'singular');
@@ -182,7 +191,7 @@ export function searchCell(
   // Split-and-merge moves from the best, while they improve it.
   let best = polished[0];
   let moves = 0;
-  for (let round = 0; round < plan.maxRounds && spent < plan.budget; round++) {
+  for (let round = 0; round < plan.maxRounds && spent < budget; round++) {
     const start = best.start;
     const improved = bestMove(data, settings, best, plan, {
       first: (initial) =>
