@@ -36,11 +36,13 @@ import type { DataMatrix } from './types.js';
  * Z = X V D^-½ (X = U D Vᵀ): half-way to whitening, so a few dominant columns do
  * not decide every merge alone.
  *
- * Cost: O(m²) pair costs, each O(d) while the union has at most d rows and O(d²)
- * (Givens rotations) beyond, O(k·d²) more when the older cluster keeps k stored rows;
- * m = 1000, d = 30: about 1 s. The hierarchy is built on the first `maxRows` rows (the
- * search data are already a random subsample when large) of positive weight, the
- * others join the nearest cluster centre (hierarchical.ts, labelRemainingRows). The
+ * Cost: O(m²) pair costs, each O(d) while the union has at most d rows; beyond, the
+ * determinant (O(d²) Givens rotations, O(k·d²) more when the older cluster keeps k
+ * stored rows) is computed only for pairs that come up as the cheapest by the cost
+ * without it (a lower bound). m = 1000, d = 30: about 0.33 s. The hierarchy is built
+ * on the first `maxRows` rows (the search data are already a random subsample when
+ * large) of positive weight, the others join the nearest cluster centre
+ * (hierarchical.ts, labelRemainingRows). The
  * merge order is kept per data matrix (a WeakMap on its values), so the cells of one
  * sweep cut one hierarchy. The result is a function of the data (and their order).
  */
@@ -206,9 +208,12 @@ export function svdTransform(
  *   any size; with every size 1 the hierarchy is mclust's.
  *
  * Pair cost: with the new cluster's factor, each of the other's k stored rows and
- * then the scaled difference of means are rotated in (O(k·d²), the cost is
- * needed only when the union has more than d rows; up to d rows it is the trace
- * alone and no factor is built).
+ * then the scaled difference of means are rotated in (O(k·d²)), needed only when the
+ * union has more than d rows (up to d rows it is the trace alone). Such a cost is
+ * first entered as the cost without the determinant, less a margin (det ≥ 0, so a
+ * lower bound), and computed, from the younger cluster's factor kept as it was made,
+ * only when that bound is the pick; the pick is then made again. The costs computed
+ * are the ones mclust computes, so the merges are the same; most are never needed.
  */
 export function modelHierarchy(
   values: Float64Array,
@@ -287,6 +292,16 @@ export function modelHierarchy(
 
   // D: packed pair costs, pair (i < j) at (j−1)(j−2)/2 + i
   const D = new Float64Array((g * (g - 1)) / 2 + 1);
+  // Costs that need a determinant are first entered as a lower bound (inexact = 1)
+  // and computed only when the bound is the pick (most never are). Computing one then
+  // needs the younger cluster's factor as it was made: kept per position (`fresh`,
+  // p×p each; `born`: the merge that made it, −1 for a row), up to LAZY_LIMIT numbers.
+  const pp = p * p;
+  const lazy = (g + 1) * pp <= LAZY_LIMIT;
+  const inexact = new Uint8Array(D.length);
+  const fresh = new Float64Array(lazy ? (g + 1) * pp : 0);
+  const born = new Int32Array(g + 1).fill(-1);
+  let lastBound = false;
   const at = (i: number, j: number) => ((j - 1) * (j - 2)) / 2 + i;
 
   // the pair under consideration (mclust's nij, trcij, trmij, si, sj, sij, termi, termj)
@@ -336,11 +351,19 @@ export function modelHierarchy(
   }
 
   /**
-   * Pair of the new cluster at `iold` (exact factor in r, rows min(n−1, p)) and the
-   * cluster at j (its stored rows), as mclust's update loops compute it. The factor is
-   * built when the cost needs it or `keep` asks for it (then left in u).
+   * Pair of the new cluster at `iold` (its exact factor `fac`, rows min(n−1, p)) and
+   * the cluster at j (its stored rows), as mclust's update loops compute it. The
+   * factor is built when the cost needs it or `keep` asks for it (then left in u).
+   * With `bound`, a cost that needs the determinant is not computed: the cost without
+   * it (det ≥ 0), less a margin, is returned instead, a lower bound (`lastBound` set).
    */
-  function newPair(iold: number, j: number, keep: boolean): number {
+  function newPair(
+    iold: number,
+    j: number,
+    keep: boolean,
+    fac: Float64Array,
+    bound: boolean,
+  ): number {
     const ni = cnt[iold];
     const memI = mem[iold];
     const nj = cnt[j];
@@ -357,17 +380,24 @@ export function modelHierarchy(
     const needFactor = nij > p && trcij !== 0;
     const kI = Math.min(memI - 1, p);
     const kJ = Math.min(memJ - 1, p);
+    lastBound = false;
     if (!needFactor && !keep) {
       trmij = traceTerm(nij, trcij, p);
       return trmij - (tms[iold] + termj);
     }
+    if (bound && !keep) {
+      lastBound = true;
+      const lower = nij * Math.log((BETA * (trcij + ALPHA)) / nij);
+      const terms = tms[iold] + termj;
+      return lower - terms - BOUND_MARGIN * (Math.abs(lower) + Math.abs(terms) + 1);
+    }
     // the new cluster's factor, with j's stored rows rotated in (mclust passes the row
     // count as k = ni + t: mclrup puts each row one further down, into an empty row,
     // which the rotations fill in order)
-    let f = r;
+    let f = fac;
     let rows = kI;
     if (kJ > 0 || keep) {
-      copyRows(r, u, kI);
+      copyRows(fac, u, kI);
       clearFrom(u, kI);
       for (let t = 0; t < kJ; t++) {
         const len = p - t;
@@ -485,9 +515,19 @@ export function modelHierarchy(
   for (let j = 2; j <= g; j++) rescan(j);
   let lg = g;
   const pick = (): [number, number, number] => {
-    let j = 2;
-    for (let c = 3; c <= lg; c++) if (bestV[c] <= bestV[j]) j = c;
-    return [bestI[j], j, bestV[j]];
+    for (;;) {
+      let j = 2;
+      for (let c = 3; c <= lg; c++) if (bestV[c] <= bestV[j]) j = c;
+      const i = bestI[j];
+      const e = at(i, j);
+      if (!inexact[e]) return [i, j, bestV[j]];
+      // a bound is the least: its cost, as the update that entered it would have had it
+      const young = born[i] > born[j] ? i : j;
+      const old = young === i ? j : i;
+      D[e] = newPair(young, old, false, fresh.subarray(young * pp, young * pp + pp), false);
+      inexact[e] = 0;
+      rescan(j);
+    }
   };
 
   let [iopt, jopt, dopt] = pick();
@@ -508,7 +548,9 @@ export function modelHierarchy(
     // the merged cluster's √n·mean, before position jopt is reused
     for (let c = 0; c < p; c++) v[c] = siop * x[iopt * p + c] + sjop * x[jopt * p + c];
     if (jopt !== lg) {
-      wardSwap(jopt, lg, D);
+      wardSwap(jopt, lg, D, inexact);
+      if (lazy) fresh.copyWithin(jopt * pp, lg * pp, lg * pp + pp);
+      born[jopt] = born[lg];
       x.copyWithin(jopt * p, lg * p, lg * p + p);
       w.copyWithin(jopt * p, lg * p, lg * p + p);
       cnt[jopt] = cnt[lg];
@@ -524,13 +566,17 @@ export function modelHierarchy(
     mem[iopt] = memOpt;
     trs[iopt] = trop;
     tms[iopt] = tmop;
+    born[iopt] = step;
+    if (lazy) fresh.set(r, iopt * pp);
     const iold = iopt;
     const jold = jopt;
     lg--;
 
     for (let j = 1; j <= lg; j++) {
       if (j === iold) continue;
-      D[j < iold ? at(j, iold) : at(iold, j)] = newPair(iold, j, false);
+      const e = j < iold ? at(j, iold) : at(iold, j);
+      D[e] = newPair(iold, j, false, r, lazy);
+      inexact[e] = lastBound ? 1 : 0;
     }
     if (iold >= 2) rescan(iold);
     if (jold <= lg) rescan(jold);
@@ -547,7 +593,7 @@ export function modelHierarchy(
     if (iopt === iold || jopt === iold) {
       // the pair as the update computed it, with its factor
       const other = iopt === iold ? jopt : iopt;
-      newPair(iold, other, true);
+      newPair(iold, other, true, r, false);
       const k = Math.min(memij - 1, p);
       r.fill(0);
       copyRows(u, r, k);
@@ -591,6 +637,13 @@ const BETA = 1;
 /** mclust's floor of α (EPSMAX) and its √½ (rthalf). */
 const EPSMAX = 2.2204460492503131e-16;
 const RTHALF = 0.7071067811865476;
+/**
+ * The lower bound of a cost that needs a determinant is the cost without it, less
+ * this share of its terms' size (so that rounding cannot lift it above the cost).
+ */
+const BOUND_MARGIN = 1e-9;
+/** The most numbers kept for the factors the bounds may need (8 bytes each). */
+const LAZY_LIMIT = 1 << 23;
 /** mclust's FLMAX: det2mc's answer for a zero diagonal. */
 const FLMAX = 1.7976931348623157e308;
 
@@ -756,18 +809,17 @@ function mclrup(
  * triangle D (pair (a < b) at (b−1)(b−2)/2 + a): pairs (k, i) take (k, n) for k < i,
  * pairs (i, j) take (j, n) for i < j < n.
  */
-function wardSwap(i: number, n: number, D: Float64Array): void {
+function wardSwap(i: number, n: number, D: Float64Array, flags: Uint8Array): void {
   const baseI = ((i - 1) * (i - 2)) / 2;
   const baseN = ((n - 1) * (n - 2)) / 2;
-  for (let k = 1; k < i; k++) {
-    const t = D[baseI + k];
-    D[baseI + k] = D[baseN + k];
-    D[baseN + k] = t;
-  }
-  for (let j = i + 1; j < n; j++) {
-    const a = ((j - 1) * (j - 2)) / 2 + i;
+  const swap = (a: number, b: number) => {
     const t = D[a];
-    D[a] = D[baseN + j];
-    D[baseN + j] = t;
-  }
+    D[a] = D[b];
+    D[b] = t;
+    const f = flags[a];
+    flags[a] = flags[b];
+    flags[b] = f;
+  };
+  for (let k = 1; k < i; k++) swap(baseI + k, baseN + k);
+  for (let j = i + 1; j < n; j++) swap(((j - 1) * (j - 2)) / 2 + i, baseN + j);
 }
