@@ -132,6 +132,7 @@ export function svdTransform(
     if (sd[j] > 0 && Number.isFinite(sd[j])) kept.push(j);
   }
   const p = kept.length;
+  if (p === 0) return { values: new Float64Array(0), columns: 0 };
   // X: m×p standardised; G = XᵀX (p×p) = V D² Vᵀ.
   const x = new Float64Array(m * p);
   for (let i = 0; i < m; i++) {
@@ -226,6 +227,8 @@ export function modelHierarchy(
   const g = rowOf.length;
   const placed = new Uint8Array(m);
   for (const i of rowOf) placed[i] = 1;
+  // no columns (constant data): one cluster, every row joining it
+  if (d < 1) placed.fill(0);
   if (g < 2 || d < 1) return { rows: m, placed, keep: new Int32Array(0), drop: new Int32Array(0) };
   const p = d;
 

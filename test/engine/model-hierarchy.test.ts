@@ -268,6 +268,13 @@ describe('modelHierarchyLabels', () => {
     expect(labels[0]).not.toBe(labels[1]);
   });
 
+  it('constant data: one cluster', () => {
+    const rows = Array.from({ length: 12 }, () => [3, -1]);
+    expect(Array.from(modelHierarchyLabels(toDataMatrix(rows), 3))).toEqual(
+      new Array<number>(12).fill(0),
+    );
+  });
+
   it('rows past maxRows join the nearest cluster centre', () => {
     const random = new Random(4);
     const rows = Array.from({ length: 40 }, (_, i) => {
