@@ -91,13 +91,14 @@ export function wardLabels(data: DataMatrix, nComponents: number, maxRows = 2000
 
 /**
  * n labels whose first m (clusters numbered 0.. by their first row) are the clusters
- * the pairs `joins` link rows 0..m−1 into (union-find); the rest are left 0, for
- * labelRemainingRows.
+ * the pairs `joins` link rows 0..m−1 into (union-find); the rest, and rows of the
+ * first m that `placed` leaves out, are left 0, for labelRemainingRows.
  */
 export function joinedLabels(
   n: number,
   m: number,
   joins: readonly (readonly [number, number])[],
+  placed?: Uint8Array,
 ): Int32Array {
   const parent = Int32Array.from({ length: m }, (_, i) => i);
   const find = (i: number): number => {
@@ -115,6 +116,7 @@ export function joinedLabels(
   const labels = new Int32Array(n);
   const labelOfRoot = new Map<number, number>();
   for (let i = 0; i < m; i++) {
+    if (placed !== undefined && !placed[i]) continue;
     const root = find(i);
     if (!labelOfRoot.has(root)) labelOfRoot.set(root, labelOfRoot.size);
     labels[i] = labelOfRoot.get(root)!;
@@ -123,21 +125,27 @@ export function joinedLabels(
 }
 
 /**
- * Rows m..n−1 of `labels` (n; the first m hold clusters 0..K−1) join the nearest
- * cluster centre, the (weighted) mean of each cluster's first-m rows. Returns `labels`.
+ * Rows m..n−1 of `labels` (n; the first m hold clusters 0..K−1), and those of the
+ * first m that `placed` leaves out, join the nearest cluster centre, the (weighted)
+ * mean of each cluster's placed first-m rows. Returns `labels`.
  */
 export function labelRemainingRows(
   data: DataMatrix,
   labels: Int32Array,
   m: number,
   K: number,
+  placed?: Uint8Array,
 ): Int32Array {
   const { values, nSamples: n, nFeatures: d, rowWeights } = data;
-  if (m === n) return labels;
+  const isPlaced = (i: number) => i < m && (placed === undefined || placed[i] === 1);
+  let allPlaced = m === n;
+  for (let i = 0; i < m && allPlaced && placed !== undefined; i++) allPlaced = placed[i] === 1;
+  if (allPlaced) return labels;
 
   const centres = new Float64Array(K * d);
   const counts = new Float64Array(K);
   for (let i = 0; i < m; i++) {
+    if (!isPlaced(i)) continue;
     const w = rowWeights === undefined ? 1 : rowWeights[i];
     counts[labels[i]] += w;
     for (let j = 0; j < d; j++) centres[labels[i] * d + j] += w * values[i * d + j];
@@ -145,7 +153,8 @@ export function labelRemainingRows(
   for (let k = 0; k < K; k++) {
     for (let j = 0; j < d; j++) centres[k * d + j] /= counts[k] > 0 ? counts[k] : 1;
   }
-  for (let i = m; i < n; i++) {
+  for (let i = 0; i < n; i++) {
+    if (isPlaced(i)) continue;
     let best = 0;
     let bestDistance = Infinity;
     for (let k = 0; k < K; k++) {
