@@ -239,8 +239,8 @@ describe('the Mall data, full K=3', () => {
 describe('--n-init 0: mclust’s procedure alone', () => {
   // mclust's own hierarchical partitions of iris (hclass(hc(iris[, 1:4])), mclust 6.0)
   const reference = JSON.parse(
-    readFileSync(new URL('../../fixtures/reference/mclust-hc-iris.json', import.meta.url), 'utf8'),
-  ) as { partitions: Record<string, number[]> };
+    readFileSync(new URL('../../fixtures/reference/mclust-hc.json', import.meta.url), 'utf8'),
+  ) as { sets: Record<string, { partitions: Record<string, number[]> }> };
   const lines = readFileSync(new URL('../../fixtures/public/iris.csv', import.meta.url), 'utf8')
     .trim()
     .split('\n')
@@ -261,7 +261,7 @@ describe('--n-init 0: mclust’s procedure alone', () => {
       expect(fit.moves).toBe(0);
       expect(fit.converged).toBe(true);
       // The same EM, started by hand from the partition R gave.
-      const labels = reference.partitions[String(K)];
+      const labels = reference.sets.iris.partitions[String(K)];
       const resp = new Float64Array(data.nSamples * K);
       const codes = [...new Set(labels)];
       labels.forEach((label, i) => (resp[i * K + codes.indexOf(label)] = 1));
