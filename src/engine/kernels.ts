@@ -365,7 +365,7 @@ const SCATTER_ROWS = 64;
  * 2. Per row: log-sum-exp, the outputs, Nₖ; TB (SCATTER_ROWS×K) keeps each r (wᵢ rᵢₖ).
  * 3. Per component, the block's rows with r ≠ 0 copied into CD (their x − μₖ) and CR
  *    (r·(x − μₖ)), d×SCATTER_ROWS, then the scatter's upper triangle as a rank-c update
- *    in 2×2 tiles: four running sums, each SC entry loaded and stored once per block
+ *    in 2×4 tiles (2×2 on the diagonal and the last columns): up to eight running sums, each SC entry loaded and stored once per block
  *    instead of once per row.
  */
 export function blockedFullKernel(d: number, weighted: boolean): ExpectationKernel {
