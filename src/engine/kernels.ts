@@ -52,10 +52,10 @@ export type ExpectationKernel = (
 export type PrecisionShape = 'full' | 'diagonal' | 'tied';
 
 /**
- * Up to this d the loops over dimensions are written out; beyond, they stay loops.
- * Measured at d = 30 (bench/engine_iteration.mjs): the tied kernel gains from
- * unrolling (43 → 32 ms), the full one loses (114 → 149 ms: its K·d² body no longer
- * fits the registers).
+ * Up to this d the loops over dimensions are written out; beyond, they stay loops
+ * (full: blocked, see blockedFullKernel). Measured at d = 30
+ * (bench/engine_iteration.mjs): the tied kernel gains from unrolling (43 → 32 ms), the
+ * full one loses (114 → 149 ms: its K·d² body no longer fits the registers).
  */
 const UNROLL_LIMIT = 24;
 const TIED_UNROLL_LIMIT = 32;
@@ -349,7 +349,7 @@ ${componentTerms(
 /** Rows per group of the blocked full kernel's triangular solves (the registers' worth). */
 const SOLVE_ROWS = 4;
 /** Rows per block of the blocked full kernel: its terms, then its sums, component by component. */
-const SCATTER_ROWS = 32;
+const SCATTER_ROWS = 64;
 
 /**
  * Full covariances, d > UNROLL_LIMIT: the rows in blocks of SCATTER_ROWS, in three
@@ -365,7 +365,7 @@ const SCATTER_ROWS = 32;
  * 2. Per row: log-sum-exp, the outputs, Nₖ; TB (SCATTER_ROWS×K) keeps each r (wᵢ rᵢₖ).
  * 3. Per component, the block's rows with r ≠ 0 copied into CD (their x − μₖ) and CR
  *    (r·(x − μₖ)), d×SCATTER_ROWS, then the scatter's upper triangle as a rank-c update
- *    in 2×2 tiles: four running sums, each SC entry loaded and stored once per block
+ *    in 2×4 tiles (2×2 on the diagonal and the last columns): up to eight running sums, each SC entry loaded and stored once per block
  *    instead of once per row.
  */
 export function blockedFullKernel(d: number, weighted: boolean): ExpectationKernel {
@@ -508,6 +508,43 @@ export function blockedFullKernel(d: number, weighted: boolean): ExpectationKern
         SC[e + a + 1] = s01;
         SC[e + D + a + 1] = s11;
         let b = a + 2;
+        for (; b + 3 < D; b += 4) {
+          const q = b * B;
+          const f0 = e + b;
+          const f1 = f0 + D;
+          let s00 = SC[f0];
+          let s01 = SC[f0 + 1];
+          let s02 = SC[f0 + 2];
+          let s03 = SC[f0 + 3];
+          let s10 = SC[f1];
+          let s11 = SC[f1 + 1];
+          let s12 = SC[f1 + 2];
+          let s13 = SC[f1 + 3];
+          for (let t = 0; t < c; t++) {
+            const u0 = CR[p + t];
+            const u1 = CR[p1 + t];
+            const v0 = CD[q + t];
+            const v1 = CD[q + B + t];
+            const v2 = CD[q + 2 * B + t];
+            const v3 = CD[q + 3 * B + t];
+            s00 += u0 * v0;
+            s01 += u0 * v1;
+            s02 += u0 * v2;
+            s03 += u0 * v3;
+            s10 += u1 * v0;
+            s11 += u1 * v1;
+            s12 += u1 * v2;
+            s13 += u1 * v3;
+          }
+          SC[f0] = s00;
+          SC[f0 + 1] = s01;
+          SC[f0 + 2] = s02;
+          SC[f0 + 3] = s03;
+          SC[f1] = s10;
+          SC[f1 + 1] = s11;
+          SC[f1 + 2] = s12;
+          SC[f1 + 3] = s13;
+        }
         for (; b + 1 < D; b += 2) {
           const q = b * B;
           const q1 = q + B;
