@@ -9,8 +9,15 @@ import { BlockPool } from './block-pool.js';
 import type { SearchMessage, SearchRequest, SearchWorkerData } from './search-worker.js';
 import { dataExtras, shareValues } from './shared-data.js';
 
-/** Below this much estimated search work (operations), thread start-up costs more than it saves. */
-const MIN_PARALLEL_WORK = 1e8;
+/**
+ * Below this much estimated search work (operations), threads cost more than they save:
+ * each worker loads the modules and warms up the JIT on its own, and on two cores the
+ * compiler and GC threads of a single thread already use the second one. Measured on
+ * faithful and Mall (2 cores), inline against two threads: 2.7e8 (faithful, 14 models ×
+ * G=1..9, --n-init 0) 0.87 against 1.11 s; 3.5e8 0.55 against 0.69 s; 9.9e8 (Mall, four
+ * structures × K=2..3) 1.06 s both; 2.4e9 2.0 against 1.76 s.
+ */
+const MIN_PARALLEL_WORK = 5e8;
 
 /**
  * A SweepRunner over `threads` worker threads. Model searches are handed out one at
