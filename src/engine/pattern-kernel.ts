@@ -14,6 +14,8 @@
  * values (out, or null) · status Int32Array(1): i+1 for a row with no finite term.
  * Returns Σ wᵢ log p(xᵢ,o).
  */
+import { compileKernel, exponentiateTerms } from './kernels.js';
+
 export type PatternKernel = (
   X: Float64Array,
   start: number,
@@ -117,14 +119,7 @@ function generate(d: number, observedFlags: ArrayLike<number>): PatternKernel {
       T[k] = t;
       if (t > max) max = t;
     }
-    if (!(max > -Infinity && max < Infinity)) { status[0] = i + 1; return NaN; }
-    let total = 0;
-    for (let k = 0; k < K; k++) {
-      const delta = T[k] - max;
-      const e = delta < -40 ? 0 : Math.exp(delta);
-      T[k] = e;
-      total += e;
-    }
+${exponentiateTerms()}
     const lse = max + Math.log(total);
     ll += wi * lse;
     if (LD !== null) LD[i] = lse;
@@ -164,9 +159,9 @@ function generate(d: number, observedFlags: ArrayLike<number>): PatternKernel {
     }
   }
   return ll;`;
-  // Code generation is the point here, as in kernels.ts: one straight-line loop per pattern.
-  const factory = new Function(
-    `"use strict";\nreturn function patternKernel(X, start, end, K, WT, M, S, B, C, T, DF, R, LD, LAB, CERT, NK, SX, SC, PM, pooled, IMP, status) {\n${body}\n};`,
-  ) as () => PatternKernel;
-  return factory();
+  return compileKernel<PatternKernel>(
+    'patternKernel',
+    'X, start, end, K, WT, M, S, B, C, T, DF, R, LD, LAB, CERT, NK, SX, SC, PM, pooled, IMP, status',
+    body,
+  );
 }

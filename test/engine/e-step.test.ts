@@ -203,6 +203,37 @@ describe('expectationStep against the reference', () => {
   });
 });
 
+describe('ℓ over many rows (the kernels take the log of a product of row sums)', () => {
+  // K equal components of weight 1/K: every row's sum of exp(Tₖ − max) is K, so the
+  // product passes 1e200 after ~220 rows and is taken to log several times. ℓ must still
+  // be Σᵢ log N(xᵢ | μ, Σ), the one component's log density, whatever K.
+  it.each(SKLEARN_TYPES.flatMap((type) => [2, 26].map((d) => [type, d] as const)))(
+    '%s d=%i, K=8 equal components, 1000 rows',
+    (covarianceType, d) => {
+      const random = new Random(77, d, SKLEARN_TYPES.indexOf(covarianceType));
+      const one = randomMixture(random, 1, d, covarianceType);
+      const K = 8;
+      const equal: ReferenceMixture = {
+        weights: Array<number>(K).fill(1 / K),
+        means: Array.from({ length: K }, () => one.means[0]),
+        covariances: Array.from({ length: K }, () => one.covariances[0]),
+      };
+      const rows = randomRows(random, 1000, d);
+      const logLikelihood = expectationStep(
+        toDataMatrix(rows),
+        computePrecisionFactors(toParameters(equal, covarianceType)),
+        null,
+        createResponsibilitySums(K, d),
+      );
+      const expected = rows.reduce(
+        (sum, x) => sum + gaussianLogDensity(x, one.means[0], one.covariances[0]),
+        0,
+      );
+      assertClose(logLikelihood, expected, 1e-10, `${covarianceType} d=${d} ℓ`);
+    },
+  );
+});
+
 describe('rows far from every component (log-sum-exp)', () => {
   it('1-D, x = 1000, unit variances: responsibilities and log density by hand', () => {
     const mixture: ReferenceMixture = {
