@@ -69,6 +69,8 @@ export function modelHierarchyLabels(
   nComponents: number,
   maxRows = 1000,
 ): Int32Array {
+  // One cluster holds every row: no hierarchy needed (a K = 1 fit alone builds none).
+  if (nComponents <= 1) return new Int32Array(data.nSamples);
   const hierarchy = cachedHierarchy(data, maxRows);
   const m = hierarchy.rows;
   let nPlaced = 0;
