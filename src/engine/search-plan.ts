@@ -92,22 +92,6 @@ export function searchPlan(
   covarianceType: CovarianceType,
   nInit: number | 'auto',
 ): SearchPlan {
-  if (nInit === 0) {
-    return {
-      nStarts: 0,
-      wardStart: false,
-      modelHierarchyStart: true,
-      shortIterations: SHORT_ITERATIONS,
-      nMiddle: 1,
-      middleIterations: MIDDLE_ITERATIONS,
-      nPolished: 1,
-      movesPerRound: 0,
-      moveIterations: MOVE_ITERATIONS,
-      movesPolished: 0,
-      maxRounds: 0,
-      budget: SEARCH_BUDGET,
-    };
-  }
   const perStart =
     nSamples * stepCostPerRow(nFeatures, nComponents, covarianceType) * SHORT_ITERATIONS;
   const affordable = Math.floor(SHORT_RUN_BUDGET / perStart);
@@ -120,7 +104,7 @@ export function searchPlan(
         : Math.max(MIN_STARTS, Math.min(MAX_STARTS, affordable));
   const nMiddle = Math.min(nStarts, Math.max(MIN_MIDDLE, Math.ceil(MIDDLE_SHARE * nStarts)));
   const hierarchical = nInit === 'auto' && nComponents > 1;
-  return {
+  const plan: SearchPlan = {
     nStarts,
     wardStart: hierarchical,
     modelHierarchyStart: hierarchical,
@@ -134,6 +118,19 @@ export function searchPlan(
     maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
     budget: SEARCH_BUDGET,
   };
+  // mclust's procedure: the model-based hierarchical start alone, run on to convergence.
+  return nInit === 0
+    ? {
+        ...plan,
+        wardStart: false,
+        modelHierarchyStart: true,
+        nMiddle: 1,
+        nPolished: 1,
+        movesPerRound: 0,
+        movesPolished: 0,
+        maxRounds: 0,
+      }
+    : plan;
 }
 
 /** E-steps the plan's exploring stages take (short runs, deterministic starts, middle stage). */
