@@ -1,3 +1,4 @@
+import { minimumRowsPerComponent } from './degeneracy.js';
 import { modelStructure } from './model-names.js';
 import type { CovarianceType } from './types.js';
 
@@ -30,6 +31,11 @@ export interface SearchPlan {
   readonly moveIterations: number;
   /** …and the best of them run to convergence. */
   readonly movesPolished: number;
+  /**
+   * Reseed moves (split-merge.ts, reseedStarts) tried in a round whose split-and-merge
+   * moves improved nothing; 0 where the structure refuses one-row components.
+   */
+  readonly reseedsPerRound: number;
   /** Rounds of moves; a round that improves nothing ends them. */
   readonly maxRounds: number;
   /**
@@ -53,6 +59,7 @@ export const MIN_MIDDLE = 10;
 export const MIDDLE_ITERATIONS = 30;
 export const POLISHED_RUNS = 8;
 export const MAX_MOVES = 48;
+export const MAX_RESEEDS = 32;
 export const MOVE_ITERATIONS = 12;
 export const MOVES_POLISHED = 4;
 export const MAX_ROUNDS = 10;
@@ -115,6 +122,8 @@ export function searchPlan(
     movesPerRound: nComponents === 1 ? 0 : MAX_MOVES,
     moveIterations: MOVE_ITERATIONS,
     movesPolished: MOVES_POLISHED,
+    reseedsPerRound:
+      nComponents > 1 && minimumRowsPerComponent(covarianceType, nFeatures) === 0 ? MAX_RESEEDS : 0,
     maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
     budget: SEARCH_BUDGET,
   };
@@ -128,6 +137,7 @@ export function searchPlan(
         nPolished: 1,
         movesPerRound: 0,
         movesPolished: 0,
+        reseedsPerRound: 0,
         maxRounds: 0,
       }
     : plan;

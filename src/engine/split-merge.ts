@@ -21,6 +21,10 @@ import type { DataMatrix, MixtureParameters } from './types.js';
  * M-step turns it into a valid start for every covariance structure: column i gets
  * rᵢ + rⱼ, and component k's rows are shared between columns j and k by the side of
  * its principal axis they fall on.
+ *
+ * Reseed moves (reseedStarts) merge two components and start the freed one on a
+ * single badly explained row, for the structures where a component of a few rows is
+ * a legitimate optimum.
  */
 
 /** Responsibilities (n×K each) of up to `limit` moves from `parameters`, best-ranked first. */
@@ -35,15 +39,61 @@ export function splitMergeStarts(
   const n = data.nSamples;
   const moves = rankMoves(resp, logDensity, n, K, data.rowWeights).slice(0, limit);
   return moves.map(([i, j, k]) => {
-    const moved = resp.slice();
     // Merge j into i (for K = 2, i = k: the merged whole is then split again).
-    for (let row = 0; row < n; row++) {
-      moved[row * K + i] = resp[row * K + i] + resp[row * K + j];
-      moved[row * K + j] = 0;
-    }
+    const moved = mergedInto(resp, n, K, i, j);
     splitAlongPrincipalAxis(data, moved, K, k, j);
     return moved;
   });
+}
+
+/** The rows a reseed move may put alone in a component: the worst explained. */
+export const RESEED_ROWS = 4;
+
+/**
+ * Responsibilities (n×K each) of up to `limit` reseed moves from `parameters`: merge
+ * two components (i, j) and give column j to one row alone, among the RESEED_ROWS
+ * rows of lowest mixture density p(x). Meant for the structures with no minimum of
+ * rows per component (tied, EII, EEI, EEV: a shared volume and shape keep a one-row
+ * component bounded), whose optima may spend a component on a few outliers; a split
+ * along a principal axis never makes such a component (on standardised breast-cancer
+ * data, tied K = 6..8, the best known optima have them). Moves are ranked by the sum
+ * of the pair's merge rank and the row's rank.
+ */
+export function reseedStarts(
+  data: DataMatrix,
+  parameters: MixtureParameters,
+  limit: number,
+): Float64Array[] {
+  const { nComponents: K } = parameters;
+  if (K < 2 || limit <= 0) return [];
+  const { resp, logDensity } = predictMemberships(data, parameters);
+  const n = data.nSamples;
+  const { rowWeights } = data;
+  const worstRows = Array.from({ length: n }, (_, row) => row)
+    .filter((row) => rowWeights === undefined || rowWeights[row] > 0)
+    .sort((a, b) => logDensity[a] - logDensity[b] || a - b)
+    .slice(0, RESEED_ROWS);
+  const moves: { i: number; j: number; row: number; rank: number }[] = [];
+  rankPairs(resp, n, K, rowWeights).forEach(({ i, j }, pairRank) =>
+    worstRows.forEach((row, rowRank) => moves.push({ i, j, row, rank: pairRank + rowRank })),
+  );
+  // Array sort is stable: equal ranks keep pair order, then row order.
+  moves.sort((a, b) => a.rank - b.rank);
+  return moves.slice(0, limit).map(({ i, j, row }) => {
+    const moved = mergedInto(resp, n, K, i, j);
+    for (let k = 0; k < K; k++) moved[row * K + k] = k === j ? 1 : 0;
+    return moved;
+  });
+}
+
+/** A copy of `resp` (n×K) with column j added into column i and set to zero. */
+function mergedInto(resp: Float64Array, n: number, K: number, i: number, j: number): Float64Array {
+  const merged = resp.slice();
+  for (let row = 0; row < n; row++) {
+    merged[row * K + i] = resp[row * K + i] + resp[row * K + j];
+    merged[row * K + j] = 0;
+  }
+  return merged;
 }
 
 /** Triples (i, j, k): merge i and j, split k; for K = 2 the one move (0, 1, 0). */
@@ -55,8 +105,6 @@ function rankMoves(
   rowWeights: Float64Array | undefined,
 ): [number, number, number][] {
   if (K === 2) return [[0, 1, 0]];
-  const norms = new Float64Array(K);
-  const overlap = new Float64Array(K * K);
   const meanLogDensity = new Float64Array(K);
   const nk = new Float64Array(K);
   for (let row = 0; row < n; row++) {
@@ -65,20 +113,11 @@ function rankMoves(
     for (let a = 0; a < K; a++) {
       const ra = resp[row * K + a];
       if (ra === 0 || w === 0) continue;
-      norms[a] += w * ra * ra;
       nk[a] += w * ra;
       meanLogDensity[a] += w * ra * logDensity[row];
-      for (let b = a + 1; b < K; b++) overlap[a * K + b] += w * ra * resp[row * K + b];
     }
   }
-  const pairs: { i: number; j: number; score: number }[] = [];
-  for (let a = 0; a < K; a++) {
-    for (let b = a + 1; b < K; b++) {
-      const denominator = Math.sqrt(norms[a]) * Math.sqrt(norms[b]);
-      pairs.push({ i: a, j: b, score: denominator > 0 ? overlap[a * K + b] / denominator : 0 });
-    }
-  }
-  pairs.sort((p, q) => q.score - p.score || p.i - q.i || p.j - q.j);
+  const pairs = rankPairs(resp, n, K, rowWeights);
   // Higher split score: rows the mixture explains worst (lowest mean log density).
   const splits = Array.from({ length: K }, (_, k) => k).sort(
     (a, b) => splitScore(b) - splitScore(a) || a - b,
@@ -97,6 +136,37 @@ function rankMoves(
   });
   triples.sort((a, b) => a.rank - b.rank || a.pairRank - b.pairRank);
   return triples.map((t) => t.move);
+}
+
+/**
+ * Pairs (i < j) by merge score Σₙ rₙᵢ rₙⱼ / (‖r·ᵢ‖ ‖r·ⱼ‖), highest first: the
+ * components claiming the same rows.
+ */
+function rankPairs(
+  resp: Float64Array,
+  n: number,
+  K: number,
+  rowWeights: Float64Array | undefined,
+): { i: number; j: number; score: number }[] {
+  const norms = new Float64Array(K);
+  const overlap = new Float64Array(K * K);
+  for (let row = 0; row < n; row++) {
+    const w = rowWeights === undefined ? 1 : rowWeights[row];
+    for (let a = 0; a < K; a++) {
+      const ra = resp[row * K + a];
+      if (ra === 0 || w === 0) continue;
+      norms[a] += w * ra * ra;
+      for (let b = a + 1; b < K; b++) overlap[a * K + b] += w * ra * resp[row * K + b];
+    }
+  }
+  const pairs: { i: number; j: number; score: number }[] = [];
+  for (let a = 0; a < K; a++) {
+    for (let b = a + 1; b < K; b++) {
+      const denominator = Math.sqrt(norms[a]) * Math.sqrt(norms[b]);
+      pairs.push({ i: a, j: b, score: denominator > 0 ? overlap[a * K + b] / denominator : 0 });
+    }
+  }
+  return pairs.sort((p, q) => q.score - p.score || p.i - q.i || p.j - q.j);
 }
 
 /**

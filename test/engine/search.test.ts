@@ -2,7 +2,8 @@
  * The search and the EM it runs: SQUAREM's ℓ never decreases and lands on plain EM's
  * fixed point; the stopping rule by hand; a split-and-merge move repairs a local
  * optimum EM cannot leave; tied accepts the small components full refuses; the Mall
- * full K=3 optimum for every seed. (The K sweep refined in a race: race.test.ts.)
+ * full K=3 optimum for every seed; a reseed move gives an outlier its own tied
+ * component. (The K sweep refined in a race: race.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { emRun, runSteps, startParameters } from '../../src/engine/em.js';
 import { estimateGaussianParameters } from '../../src/engine/m-step.js';
 import { Random } from '../../src/engine/random.js';
 import { fitMixture } from '../../src/engine/search.js';
-import { splitMergeStarts } from '../../src/engine/split-merge.js';
+import { reseedStarts, splitMergeStarts } from '../../src/engine/split-merge.js';
 import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
 import {
   assertClose,
@@ -177,6 +178,76 @@ describe('split-and-merge moves', () => {
     // and the search finds that optimum by itself
     const fit = fitMixture(data, s);
     assertClose(fit.logLikelihood, best, 1e-8, 'search reaches the repaired optimum');
+  });
+});
+
+describe('reseed moves', () => {
+  // three blobs and one row far from them; tied K = 4, stuck with blob 1 split in two
+  const rows = [...threeBlobs(), [30, 30]];
+  const data = toDataMatrix(rows);
+  const n = rows.length;
+  const K = 4;
+  const s = settings({ nComponents: K, covarianceType: 'tied' });
+  const converge = (memberships: Float64Array) =>
+    runSteps(
+      data,
+      emRun(
+        s,
+        n,
+        2,
+        { maxIter: 2000, tol: 1e-12, accelerate: true },
+        0,
+        estimateGaussianParameters(data, memberships, K, 'tied', 1e-6),
+        undefined,
+      ),
+    );
+  const labelled = (label: (row: number) => number) => {
+    const resp = new Float64Array(n * K);
+    rows.forEach((_, i) => (resp[i * K + label(i)] = 1));
+    return resp;
+  };
+  // the outlier's row goes with blob 3 (index 200..299) in the stuck start
+  const stuck = converge(labelled((i) => (i < 100 ? (rows[i][0] < 0 ? 0 : 1) : i < 200 ? 2 : 3)));
+  const outlierAlone = converge(labelled((i) => (i < 100 ? 0 : i < 200 ? 1 : i < 300 ? 2 : 3)));
+
+  it('merge two components and give the freed one a single badly explained row', () => {
+    const starts = reseedStarts(data, stuck.parameters!, 8);
+    expect(starts.length).toBe(8);
+    for (const resp of starts) {
+      for (let i = 0; i < n; i++) {
+        let total = 0;
+        for (let k = 0; k < K; k++) total += resp[i * K + k];
+        expect(total).toBeCloseTo(1, 12);
+      }
+      // exactly one column holds exactly one row
+      const columnTotals = Array.from({ length: K }, (_, k) => {
+        let total = 0;
+        for (let i = 0; i < n; i++) total += resp[i * K + k];
+        return total;
+      });
+      expect(columnTotals.filter((t) => t === 1)).toHaveLength(1);
+    }
+    // the best-ranked move seeds the row the mixture explains worst: the outlier
+    const first = starts[0];
+    const seeded = columnTotals(first).indexOf(1);
+    expect(first[(n - 1) * K + seeded]).toBe(1);
+
+    function columnTotals(resp: Float64Array): number[] {
+      return Array.from({ length: K }, (_, k) => {
+        let total = 0;
+        for (let i = 0; i < n; i++) total += resp[i * K + k];
+        return total;
+      });
+    }
+  });
+
+  it('reach the optimum with the outlier alone from the best-ranked move, as the search does', () => {
+    const target = outlierAlone.trajectory.at(-1)!;
+    expect(target).toBeGreaterThan(stuck.trajectory.at(-1)! + 10);
+    const [first] = reseedStarts(data, stuck.parameters!, 1);
+    assertClose(converge(first).trajectory.at(-1)!, target, 1e-8, 'the first reseed');
+    const fit = fitMixture(data, s);
+    expect(fit.logLikelihood).toBeGreaterThanOrEqual(target - 1e-8 * Math.abs(target));
   });
 });
 
