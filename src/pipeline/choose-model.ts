@@ -57,9 +57,38 @@ export async function sweepAndChoose(
   if (best?.result === undefined) {
     const reason = cells.map((c) => c.failure).find((f) => f !== undefined) ?? 'no candidate';
     const only = covarianceTypes.length === 1 ? covarianceTypes[0] : undefined;
-    throw new GmmError('numeric', failed(reason), failedFitHint(only));
+    const fewValued = fewValuedColumns(prepared, Math.max(...componentCounts));
+    throw new GmmError(
+      'numeric',
+      failed(reason),
+      fewValued === undefined ? failedFitHint(only) : `${fewValued}; ${failedFitHint(only)}`,
+    );
   }
   return { cells, best: best.result, bestIndex: cells.indexOf(best) };
+}
+
+/**
+ * Modelled columns with no more distinct values than `nComponents`, said as a cause
+ * of collapse (a component inside one value has zero variance in that column), or
+ * undefined when there are none: such a column (a code, a flag) is what makes every
+ * start collapse in the column the engine's message numbers.
+ */
+function fewValuedColumns(prepared: PreparedData, nComponents: number): string | undefined {
+  const { values, nSamples, nFeatures: d } = prepared.data;
+  const named: string[] = [];
+  prepared.columns.forEach((column, j) => {
+    const seen = new Set<number>();
+    for (let row = 0; row < nSamples && seen.size <= nComponents; row++) {
+      const value = values[row * d + j];
+      if (!Number.isNaN(value)) seen.add(value);
+    }
+    if (seen.size <= nComponents)
+      named.push(
+        `column ${j + 1} "${column.name}" has only ${plural(seen.size, 'distinct value')}`,
+      );
+  });
+  if (named.length === 0) return undefined;
+  return `${named.join(', ')}: a component within one value has zero variance there, so leave it out of --cols (or use it as a --profile column)`;
 }
 
 /**

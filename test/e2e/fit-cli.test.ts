@@ -126,6 +126,31 @@ describe('gmm fit failures: one line and a hint, the exit code of DESIGN.md, no 
     ).toEqual(['id', '1', '3', '4', '5', '6', '7']);
   });
 
+  it('every start collapsing in a two-valued column names that column in the hint', async () => {
+    // diabetes' column 2, sex, takes the values 1 and 2: a diag component inside one
+    // of them has zero variance there, and with K = 7 every start ends so
+    const result = await runGmmInProcess([
+      'fit',
+      'fixtures/public/diabetes.csv',
+      '--cols',
+      'age,sex,bmi,bp',
+      '-k',
+      '7',
+      '--covariance',
+      'diag',
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const [message, hint, ...rest] = result.stderr.split('\n');
+    expect(message).toMatch(/^gmm fit: no usable fit with K=7: .*collapsed in column 2/);
+    expect(hint).toBe(
+      'hint: column 2 "sex" has only 2 distinct values: a component within one value has zero ' +
+        'variance there, so leave it out of --cols (or use it as a --profile column); try fewer ' +
+        'components (-k), a larger --reg-covar (e.g. 1e-3)',
+    );
+    expect(rest).toEqual(['']);
+  });
+
   it('a failed run leaves no file behind, even in --out-dir', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gmm-fail-'));
     const result = await runGmmInProcess([
