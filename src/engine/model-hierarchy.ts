@@ -1,5 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { joinedLabels, labelRemainingRows } from './hierarchical.js';
+import { eigenScratch, symmetricEigenDecomposition } from './symmetric-eigen.js';
 import type { DataMatrix } from './types.js';
 
 /**
@@ -141,21 +141,21 @@ export function svdTransform(
     for (let a = 0; a < p; a++)
       x[i * p + a] = (values[i * d + kept[a]] - mean[kept[a]]) / sd[kept[a]];
   }
-  const gram = new Matrix(p, p);
+  const gram = new Float64Array(p * p);
   for (let a = 0; a < p; a++) {
     for (let b = 0; b <= a; b++) {
       let s = 0;
       for (let i = 0; i < m; i++) s += sizes[i] * x[i * p + a] * x[i * p + b];
-      gram.set(a, b, s);
-      gram.set(b, a, s);
+      gram[a * p + b] = s;
+      gram[b * p + a] = s;
     }
   }
-  const eigen = new EigenvalueDecomposition(gram, { assumeSymmetric: true });
-  const eigenvalues = eigen.realEigenvalues;
-  const vectors = eigen.eigenvectorMatrix;
+  // Ascending eigenvalues; row j of `vectors` the eigenvector of eigenvalues[j].
+  const eigenvalues = new Float64Array(p);
+  const vectors = new Float64Array(p * p);
+  symmetricEigenDecomposition(gram, 0, p, eigenvalues, vectors, eigenScratch(p));
   const largest = Math.max(...eigenvalues, 0);
-  const axes = eigenvalues
-    .map((value, index) => ({ value, index }))
+  const axes = Array.from(eigenvalues, (value, index) => ({ value, index }))
     .filter((e) => e.value > NULL_DIRECTION * largest)
     .sort((e, f) => f.value - e.value || e.index - f.index);
   const columns = axes.length;
@@ -165,7 +165,7 @@ export function svdTransform(
     const scale = value ** -0.25;
     for (let i = 0; i < m; i++) {
       let s = 0;
-      for (let a = 0; a < p; a++) s += x[i * p + a] * vectors.get(a, index);
+      for (let a = 0; a < p; a++) s += x[i * p + a] * vectors[index * p + a];
       z[i * columns + c] = s * scale;
     }
   });

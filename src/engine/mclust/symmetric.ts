@@ -1,15 +1,6 @@
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { choleskyLower } from '../cholesky.js';
+import { squareSvd, svdScratch, type SvdScratch } from '../singular-values.js';
 import { eigenScratch, symmetricEigenDecomposition } from '../symmetric-eigen.js';
-
-/** d×d symmetric matrix (row-major, flat) at `offset` as an ml-matrix Matrix. */
-function toMatrix(values: Float64Array, offset: number, d: number): Matrix {
-  const matrix = new Matrix(d, d);
-  for (let a = 0; a < d; a++) {
-    for (let b = 0; b < d; b++) matrix.set(a, b, values[offset + a * d + b]);
-  }
-  return matrix;
-}
 
 /** Eigenvalues (d, descending) and eigenvectors (d×d row-major, column j = vector j). */
 export interface Eigen {
@@ -47,16 +38,35 @@ export function symmetricEigen(values: Float64Array, offset: number, d: number):
   return { values: outValues, vectors: outVectors };
 }
 
+/** Scratch of nearestOrthogonal (one size at a time: d is fixed within a fit). */
+let svd:
+  | {
+      d: number;
+      singular: Float64Array;
+      leftT: Float64Array;
+      rightT: Float64Array;
+      work: SvdScratch;
+    }
+  | undefined;
+
 /** The orthogonal D maximising tr(Dᵀ G) (G d×d): U Vᵀ from G = U S Vᵀ. */
 export function nearestOrthogonal(g: Float64Array, d: number): Float64Array {
-  const svd = new SingularValueDecomposition(toMatrix(g, 0, d), { autoTranspose: false });
-  const u = svd.leftSingularVectors;
-  const v = svd.rightSingularVectors;
+  if (svd === undefined || svd.d !== d) {
+    svd = {
+      d,
+      singular: new Float64Array(d),
+      leftT: new Float64Array(d * d),
+      rightT: new Float64Array(d * d),
+      work: svdScratch(d),
+    };
+  }
+  const { singular, leftT, rightT, work } = svd;
+  squareSvd(g, d, singular, leftT, rightT, work);
   const out = new Float64Array(d * d);
   for (let a = 0; a < d; a++) {
     for (let b = 0; b < d; b++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += u.get(a, j) * v.get(b, j);
+      for (let j = 0; j < d; j++) s += leftT[j * d + a] * rightT[j * d + b];
       out[a * d + b] = s;
     }
   }
