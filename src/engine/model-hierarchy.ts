@@ -59,6 +59,11 @@ interface Hierarchy {
   readonly placed: Uint8Array;
   readonly keep: Int32Array;
   readonly drop: Int32Array;
+  /**
+   * Labels of every row by "rows:K", kept: the 14 structures of a sweep cut the
+   * hierarchy at the same K (rows: the data's, which the labels cover).
+   */
+  readonly cuts: Map<string, Int32Array>;
 }
 
 const hierarchies = new WeakMap<Float64Array, Map<number, Hierarchy>>();
@@ -72,6 +77,18 @@ export function modelHierarchyLabels(
   // One cluster holds every row: no hierarchy needed (a K = 1 fit alone builds none).
   if (nComponents <= 1) return new Int32Array(data.nSamples);
   const hierarchy = cachedHierarchy(data, maxRows);
+  const key = `${data.nSamples}:${nComponents}`;
+  let cut = hierarchy.cuts.get(key);
+  if (cut === undefined) {
+    cut = cutHierarchy(data, hierarchy, nComponents);
+    hierarchy.cuts.set(key, cut);
+  }
+  // A copy: the caller may write to its labels.
+  return cut.slice();
+}
+
+/** n labels in 0..K−1: `hierarchy` (of `data`) cut at `nComponents` (> 1). */
+function cutHierarchy(data: DataMatrix, hierarchy: Hierarchy, nComponents: number): Int32Array {
   const m = hierarchy.rows;
   let nPlaced = 0;
   for (let i = 0; i < m; i++) nPlaced += hierarchy.placed[i];
@@ -231,7 +248,8 @@ export function modelHierarchy(
   for (const i of rowOf) placed[i] = 1;
   // no columns (constant data): one cluster, every row joining it
   if (d < 1) placed.fill(0);
-  if (g < 2 || d < 1) return { rows: m, placed, keep: new Int32Array(0), drop: new Int32Array(0) };
+  if (g < 2 || d < 1)
+    return { rows: m, placed, keep: new Int32Array(0), drop: new Int32Array(0), cuts: new Map() };
   const p = d;
 
   // α: the mean column variance of the rows taking part (mclust: traceW(Z/√(n p)))
@@ -634,7 +652,7 @@ export function modelHierarchy(
     keep[step] = rowOf[Math.min(a, b) - 1];
     drop[step] = rowOf[Math.max(a, b) - 1];
   }
-  return { rows: m, placed, keep, drop };
+  return { rows: m, placed, keep, drop, cuts: new Map() };
 }
 
 /** β of the criterion (mclust's default). */
