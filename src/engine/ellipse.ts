@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { eigenScratch, symmetricEigenDecomposition } from './symmetric-eigen.js';
 import { GmmError } from '../errors.js';
 
 /** Segments per ellipse: smooth at plot size, small in the SVG. */
@@ -21,13 +21,17 @@ export function ellipseOutline(
   ) {
     throw new GmmError('numeric', 'an ellipse needs a finite mean and covariance');
   }
-  const matrix = new Matrix([
-    [covariance[0], covariance[1]],
-    [covariance[2], covariance[3]],
-  ]);
-  const eigen = new EigenvalueDecomposition(matrix, { assumeSymmetric: true });
-  const values = eigen.realEigenvalues;
-  const vectors = eigen.eigenvectorMatrix;
+  // Ascending eigenvalues; row j of `vectors` the eigenvector of values[j].
+  const values = new Float64Array(2);
+  const vectors = new Float64Array(4);
+  symmetricEigenDecomposition(
+    Float64Array.from(covariance),
+    0,
+    2,
+    values,
+    vectors,
+    eigenScratch(2),
+  );
   const radius0 = nSigma * Math.sqrt(Math.max(values[0], 0));
   const radius1 = nSigma * Math.sqrt(Math.max(values[1], 0));
   const points = new Float64Array(2 * (ELLIPSE_SEGMENTS + 1));
@@ -35,8 +39,8 @@ export function ellipseOutline(
     const t = ((s % ELLIPSE_SEGMENTS) / ELLIPSE_SEGMENTS) * 2 * Math.PI;
     const u = radius0 * Math.cos(t);
     const v = radius1 * Math.sin(t);
-    points[2 * s] = mean[0] + vectors.get(0, 0) * u + vectors.get(0, 1) * v;
-    points[2 * s + 1] = mean[1] + vectors.get(1, 0) * u + vectors.get(1, 1) * v;
+    points[2 * s] = mean[0] + vectors[0] * u + vectors[2] * v;
+    points[2 * s + 1] = mean[1] + vectors[1] * u + vectors[3] * v;
   }
   return points;
 }

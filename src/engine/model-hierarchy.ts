@@ -1,5 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { joinedLabels, labelRemainingRows } from './hierarchical.js';
+import { eigenScratch, symmetricEigenDecomposition } from './symmetric-eigen.js';
 import type { DataMatrix } from './types.js';
 
 /**
@@ -59,6 +59,11 @@ interface Hierarchy {
   readonly placed: Uint8Array;
   readonly keep: Int32Array;
   readonly drop: Int32Array;
+  /**
+   * Labels of every row by "rows:K", kept: the 14 structures of a sweep cut the
+   * hierarchy at the same K (rows: the data's, which the labels cover).
+   */
+  readonly cuts: Map<string, Int32Array>;
 }
 
 const hierarchies = new WeakMap<Float64Array, Map<number, Hierarchy>>();
@@ -72,6 +77,18 @@ export function modelHierarchyLabels(
   // One cluster holds every row: no hierarchy needed (a K = 1 fit alone builds none).
   if (nComponents <= 1) return new Int32Array(data.nSamples);
   const hierarchy = cachedHierarchy(data, maxRows);
+  const key = `${data.nSamples}:${nComponents}`;
+  let cut = hierarchy.cuts.get(key);
+  if (cut === undefined) {
+    cut = cutHierarchy(data, hierarchy, nComponents);
+    hierarchy.cuts.set(key, cut);
+  }
+  // A copy: the caller may write to its labels.
+  return cut.slice();
+}
+
+/** n labels in 0..K−1: `hierarchy` (of `data`) cut at `nComponents` (> 1). */
+function cutHierarchy(data: DataMatrix, hierarchy: Hierarchy, nComponents: number): Int32Array {
   const m = hierarchy.rows;
   let nPlaced = 0;
   for (let i = 0; i < m; i++) nPlaced += hierarchy.placed[i];
@@ -141,21 +158,21 @@ export function svdTransform(
     for (let a = 0; a < p; a++)
       x[i * p + a] = (values[i * d + kept[a]] - mean[kept[a]]) / sd[kept[a]];
   }
-  const gram = new Matrix(p, p);
+  const gram = new Float64Array(p * p);
   for (let a = 0; a < p; a++) {
     for (let b = 0; b <= a; b++) {
       let s = 0;
       for (let i = 0; i < m; i++) s += sizes[i] * x[i * p + a] * x[i * p + b];
-      gram.set(a, b, s);
-      gram.set(b, a, s);
+      gram[a * p + b] = s;
+      gram[b * p + a] = s;
     }
   }
-  const eigen = new EigenvalueDecomposition(gram, { assumeSymmetric: true });
-  const eigenvalues = eigen.realEigenvalues;
-  const vectors = eigen.eigenvectorMatrix;
+  // Ascending eigenvalues; row j of `vectors` the eigenvector of eigenvalues[j].
+  const eigenvalues = new Float64Array(p);
+  const vectors = new Float64Array(p * p);
+  symmetricEigenDecomposition(gram, 0, p, eigenvalues, vectors, eigenScratch(p));
   const largest = Math.max(...eigenvalues, 0);
-  const axes = eigenvalues
-    .map((value, index) => ({ value, index }))
+  const axes = Array.from(eigenvalues, (value, index) => ({ value, index }))
     .filter((e) => e.value > NULL_DIRECTION * largest)
     .sort((e, f) => f.value - e.value || e.index - f.index);
   const columns = axes.length;
@@ -165,7 +182,7 @@ export function svdTransform(
     const scale = value ** -0.25;
     for (let i = 0; i < m; i++) {
       let s = 0;
-      for (let a = 0; a < p; a++) s += x[i * p + a] * vectors.get(a, index);
+      for (let a = 0; a < p; a++) s += x[i * p + a] * vectors[index * p + a];
       z[i * columns + c] = s * scale;
     }
   });
@@ -231,7 +248,8 @@ export function modelHierarchy(
   for (const i of rowOf) placed[i] = 1;
   // no columns (constant data): one cluster, every row joining it
   if (d < 1) placed.fill(0);
-  if (g < 2 || d < 1) return { rows: m, placed, keep: new Int32Array(0), drop: new Int32Array(0) };
+  if (g < 2 || d < 1)
+    return { rows: m, placed, keep: new Int32Array(0), drop: new Int32Array(0), cuts: new Map() };
   const p = d;
 
   // α: the mean column variance of the rows taking part (mclust: traceW(Z/√(n p)))
@@ -634,7 +652,7 @@ export function modelHierarchy(
     keep[step] = rowOf[Math.min(a, b) - 1];
     drop[step] = rowOf[Math.max(a, b) - 1];
   }
-  return { rows: m, placed, keep, drop };
+  return { rows: m, placed, keep, drop, cuts: new Map() };
 }
 
 /** β of the criterion (mclust's default). */

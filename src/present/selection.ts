@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { tableClass } from './table-class.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCsvRow } from '../io/csv-format.js';
 import { stringifyInert } from '../io/json-text.js';
@@ -159,6 +159,7 @@ function renderGrid(
       .map((l) => `${escape(l)}  `)
       .join('\n')}\n\n${lines.join('\n')}\n\n${notes.map(escape).join('  \n')}\n`;
   }
+  const Table = tableClass();
   const table = new Table({
     head: head.map((h) => chalk.bold(h)),
     style: { head: [], border: [] },

@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { tableClass } from './table-class.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCsvRow } from '../io/csv-format.js';
 import { stringifyInert } from '../io/json-text.js';
@@ -192,6 +192,7 @@ function tableCell(text: string): string {
 }
 
 function renderTable(summary: FitSummary, chalk: ChalkInstance): string {
+  const Table = tableClass();
   const table = new Table({
     head: headerCells(summary).map((h) => chalk.bold(tableCell(h))),
     style: { head: [], border: [] },

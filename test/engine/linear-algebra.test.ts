@@ -1,7 +1,13 @@
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import {
+  CholeskyDecomposition,
+  EigenvalueDecomposition,
+  Matrix,
+  SingularValueDecomposition,
+} from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { choleskyLower } from '../../src/engine/cholesky.js';
 import { Random } from '../../src/engine/random.js';
+import { squareSvd, svdScratch } from '../../src/engine/singular-values.js';
 import { eigenScratch, symmetricEigenDecomposition } from '../../src/engine/symmetric-eigen.js';
 
 /** A random symmetric d×d matrix (row-major), positive definite when `definite`. */
@@ -99,5 +105,58 @@ describe('choleskyLower', () => {
     const lower = new Float64Array(4);
     expect(choleskyLower(Float64Array.from([1, 2, 2, 1]), 0, 2, lower)).toBe(false);
     expect(choleskyLower(Float64Array.from([0, 0, 0, 1]), 0, 2, lower)).toBe(false);
+  });
+});
+
+describe('squareSvd', () => {
+  /** A random d×d matrix (not symmetric), with `rank` independent rows when below d. */
+  function randomSquare(random: Random, d: number, rank = d): Float64Array {
+    const a = Float64Array.from({ length: d * d }, () => random.nextNormal());
+    for (let r = rank; r < d; r++) {
+      for (let c = 0; c < d; c++) a[r * d + c] = a[(r % Math.max(rank, 1)) * d + c] * 0.5;
+    }
+    return a;
+  }
+
+  it.each([
+    [1, 1],
+    [2, 2],
+    [2, 1],
+    [3, 3],
+    [5, 5],
+    [5, 3],
+    [13, 13],
+    [30, 30],
+  ])('d=%i, rank %i: the bits of ml-matrix, A = U S Vᵀ', (d, rank) => {
+    const a = randomSquare(new Random(10, d, rank), d, rank);
+    const singular = new Float64Array(d);
+    const leftT = new Float64Array(d * d);
+    const rightT = new Float64Array(d * d);
+    const scratch = svdScratch(d);
+    // Twice with one scratch: nothing of the first call may leak into the second.
+    squareSvd(randomSquare(new Random(11, d), d), d, singular, leftT, rightT, scratch);
+    squareSvd(a, d, singular, leftT, rightT, scratch);
+    const theirs = new SingularValueDecomposition(
+      new Matrix(Array.from({ length: d }, (_, r) => Array.from(a.subarray(r * d, r * d + d)))),
+      { autoTranspose: false },
+    );
+    expect(Array.from(singular)).toEqual(theirs.diagonal);
+    for (let j = 0; j < d; j++) {
+      expect(Array.from(leftT.subarray(j * d, j * d + d))).toEqual(
+        theirs.leftSingularVectors.getColumn(j),
+      );
+      expect(Array.from(rightT.subarray(j * d, j * d + d))).toEqual(
+        theirs.rightSingularVectors.getColumn(j),
+      );
+    }
+    let norm = 0;
+    for (const x of a) norm = Math.max(norm, Math.abs(x));
+    for (let r = 0; r < d; r++) {
+      for (let c = 0; c < d; c++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += leftT[j * d + r] * singular[j] * rightT[j * d + c];
+        expect(Math.abs(s - a[r * d + c])).toBeLessThan(1e-12 * d * norm);
+      }
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { covarianceObjective, innerConverged, noWorseThanPrevious } from './objective.js';
 import {
   geometricMean,
+  largestEigenvalue,
   nearestOrthogonal,
   rotatedDiagonal,
+  scratchArray,
   symmetricEigen,
   writeRotated,
 } from './symmetric.js';
@@ -42,35 +44,53 @@ export function commonOrientation(
   previous: Float64Array | undefined,
 ): Float64Array {
   const K = nk.length;
-  const n = nk.reduce((sum, value) => sum + value, 0);
+  let n = 0;
+  for (let k = 0; k < K; k++) n += nk[k];
   const start = new Float64Array(d * d);
   const source = previous ?? scatter;
   for (let k = 0; k < K; k++) {
     for (let e = 0; e < d * d; e++) start[e] += source[k * d * d + e];
   }
-  let rotation = symmetricEigen(start, 0, d).vectors;
-  const largest = Array.from(
-    { length: K },
-    (_, k) => symmetricEigen(scatter, k * d * d, d).values[0],
-  );
+  // D (d×d, columns the directions): rotated in place by the Jacobi sweeps.
+  const rotation = symmetricEigen(start, 0, d).vectors;
+  // αₖ, the largest eigenvalue of each Sₖ (K).
+  const largest = new Float64Array(K);
+  for (let k = 0; k < K; k++) largest[k] = largestEigenvalue(scatter, k * d * d, d);
 
-  // The diagonal covariances in D's basis (K×d) given D, and F at them.
-  let diagonals: Float64Array[] = [];
+  // Scratch shared by the M-steps of one (K, d) (see scratchArray): diag(Dᵀ Sₖ D) and the
+  // diagonal covariances in D's basis (K×d each), the EVE roots (K), G (d×d), one
+  // component's precisions (d), and the sweeps' Tₖ (K×d×d).
+  const projected = scratchArray('common-orientation projected', K * d);
+  const diagonals = scratchArray('common-orientation diagonals', K * d);
+  const roots = scratchArray('common-orientation roots', K);
+  const g = scratchArray('common-orientation g', d * d);
+  const precision = scratchArray('common-orientation precision', d);
+  const rotatedScatter = scratchArray('common-orientation rotated scatter', K * d * d);
+  // The diagonal covariances given D, and F at them.
   const fitShapes = (): number => {
-    const projected = Array.from({ length: K }, (_, k) =>
-      rotatedDiagonal(scatter, k * d * d, rotation, d),
-    );
+    for (let k = 0; k < K; k++) rotatedDiagonal(scatter, k * d * d, rotation, d, projected, k * d);
     if (type === 'VVE') {
-      diagonals = projected.map((v, k) => v.map((value) => value / nk[k]));
+      for (let k = 0; k < K; k++) {
+        for (let j = 0; j < d; j++) diagonals[k * d + j] = projected[k * d + j] / nk[k];
+      }
     } else {
-      const roots = projected.map(geometricMean);
-      const volume = roots.reduce((sum, value) => sum + value, 0) / n;
-      diagonals = projected.map((v, k) => v.map((value) => (value * volume) / roots[k]));
+      let volume = 0;
+      for (let k = 0; k < K; k++) {
+        roots[k] = geometricMean(projected, k * d, d);
+        volume += roots[k];
+      }
+      volume /= n;
+      for (let k = 0; k < K; k++) {
+        for (let j = 0; j < d; j++) {
+          diagonals[k * d + j] = (projected[k * d + j] * volume) / roots[k];
+        }
+      }
     }
     let objective = 0;
     for (let k = 0; k < K; k++) {
       for (let j = 0; j < d; j++) {
-        objective += nk[k] * Math.log(diagonals[k][j]) + projected[k][j] / diagonals[k][j];
+        const e = k * d + j;
+        objective += nk[k] * Math.log(diagonals[e]) + projected[e] / diagonals[e];
       }
     }
     return objective;
@@ -78,11 +98,11 @@ export function commonOrientation(
 
   let objective = fitShapes();
   for (let iteration = 0; iteration < MAX_ITERATIONS && Number.isFinite(objective); iteration++) {
-    const g = new Float64Array(d * d);
+    g.fill(0);
     const firstKind = iteration % 2 === 0;
     for (let k = 0; k < K; k++) {
-      const precision = diagonals[k].map((value) => 1 / value);
-      const bound = firstKind ? largest[k] : Math.max(...precision);
+      for (let j = 0; j < d; j++) precision[j] = 1 / diagonals[k * d + j];
+      const bound = firstKind ? largest[k] : largestOf(precision);
       for (let a = 0; a < d; a++) {
         for (let j = 0; j < d; j++) {
           // (Sₖ D₀)[a, j]
@@ -95,9 +115,9 @@ export function commonOrientation(
         }
       }
     }
-    rotation = nearestOrthogonal(g, d);
+    rotation.set(nearestOrthogonal(g, d));
     fitShapes();
-    jacobiSweep(scatter, K, d, rotation, diagonals);
+    jacobiSweep(scatter, K, d, rotation, diagonals, rotatedScatter);
     const next = fitShapes();
     const done = innerConverged(objective, next);
     objective = next;
@@ -105,7 +125,9 @@ export function commonOrientation(
   }
 
   const out = new Float64Array(K * d * d);
-  for (let k = 0; k < K; k++) writeRotated(rotation, diagonals[k], 1, out, k * d * d, d);
+  for (let k = 0; k < K; k++) {
+    writeRotated(rotation, diagonals.subarray(k * d, (k + 1) * d), 1, out, k * d * d, d);
+  }
   return noWorseThanPrevious(
     out,
     covarianceObjective(out, scatter, nk, d),
@@ -116,20 +138,30 @@ export function commonOrientation(
   );
 }
 
+/** Math.max(...values) without the spread: NaN when any is NaN, +0 above −0. */
+function largestOf(values: Float64Array): number {
+  let largest = -Infinity;
+  for (const value of values) {
+    if (Number.isNaN(value)) return NaN;
+    if (value > largest || (value === 0 && Object.is(largest, -0))) largest = value;
+  }
+  return largest;
+}
+
 /**
  * One sweep of exact plane rotations of D's columns (see commonOrientation), with the
- * diagonal covariances `diagonals` (K×d) held: lowers Σₖ tr(Sₖ D Mₖ Dᵀ), Mₖ = 1/diagonals[k].
- * Rotates `rotation` (d×d, columns the directions) in place.
+ * diagonal covariances `diagonals` (K×d, flat) held: lowers Σₖ tr(Sₖ D Mₖ Dᵀ), Mₖ = 1/diagonals[k].
+ * Rotates `rotation` (d×d, columns the directions) in place; `t` (K×d×d) is scratch.
  */
 function jacobiSweep(
   scatter: Float64Array,
   K: number,
   d: number,
   rotation: Float64Array,
-  diagonals: readonly Float64Array[],
+  diagonals: Float64Array,
+  t: Float64Array,
 ): void {
-  // Tₖ = Dᵀ Sₖ D, kept up to date under each rotation.
-  const t = new Float64Array(K * d * d);
+  // Tₖ = Dᵀ Sₖ D, kept up to date under each rotation (every entry written here).
   for (let k = 0; k < K; k++) {
     for (let p = 0; p < d; p++) {
       for (let q = p; q < d; q++) {
@@ -149,7 +181,7 @@ function jacobiSweep(
       let a = 0;
       let b = 0;
       for (let k = 0; k < K; k++) {
-        const delta = 1 / diagonals[k][p] - 1 / diagonals[k][q];
+        const delta = 1 / diagonals[k * d + p] - 1 / diagonals[k * d + q];
         const o = k * d * d;
         a += 0.5 * delta * (t[o + p * d + p] - t[o + q * d + q]);
         b += delta * t[o + p * d + q];

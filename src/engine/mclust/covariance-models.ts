@@ -69,7 +69,7 @@ export function constrainedCovariances(
       return out;
     case 'EVI': {
       const diagonals = Array.from({ length: K }, (_, k) => diagonalOf(k));
-      const roots = diagonals.map(geometricMean);
+      const roots = diagonals.map((values) => geometricMean(values));
       const volume = roots.reduce((sum, value) => sum + value, 0) / n;
       for (let k = 0; k < K; k++) writeDiagonal(k, diagonals[k], volume / roots[k]);
       return out;

@@ -2,6 +2,7 @@ import { covarianceObjective, innerConverged, noWorseThanPrevious } from './obje
 import {
   determinantRoot,
   geometricMean,
+  scratchArray,
   symmetricEigen,
   writeRotated,
   type Eigen,
@@ -30,63 +31,68 @@ export function sharedShapeOrVolume(
 ): Float64Array {
   const K = nk.length;
   // The shape is estimated on "reduced" scatters: diagonals (VEI), eigenvalues (VEV),
-  // or the full matrices (VEE); `reduced[k]` is d (a diagonal) or d×d.
+  // or the full matrices (VEE).
   const eigen: Eigen[] =
     type === 'VEV'
       ? Array.from({ length: K }, (_, k) => symmetricEigen(scatter, k * d * d, d))
       : [];
   const diagonal = type !== 'VEE';
-  const reduced = Array.from({ length: K }, (_, k) => {
-    if (type === 'VEV') return eigen[k].values;
-    if (type === 'VEI') {
-      const values = new Float64Array(d);
-      for (let a = 0; a < d; a++) values[a] = scatter[k * d * d + a * d + a];
-      return values;
+  // reduced[k·stride …]: d (a diagonal, eigenvalues) or d×d (VEE: the scatter itself).
+  const stride = diagonal ? d : d * d;
+  let reduced = scatter;
+  if (type !== 'VEE') {
+    reduced = scratchArray('shared-shape reduced', K * d);
+    for (let k = 0; k < K; k++) {
+      for (let a = 0; a < d; a++) {
+        reduced[k * d + a] = type === 'VEV' ? eigen[k].values[a] : scatter[k * d * d + a * d + a];
+      }
     }
-    return scatter.subarray(k * d * d, (k + 1) * d * d);
-  });
+  }
   const traceOf = (k: number) => {
     let trace = 0;
-    for (let a = 0; a < d; a++) trace += diagonal ? reduced[k][a] : reduced[k][a * d + a];
+    for (let a = 0; a < d; a++) trace += reduced[k * stride + (diagonal ? a : a * d + a)];
     return trace;
   };
 
   // λₖ: from the previous covariances (λₖ = |Σₖ|^(1/d)) when given, else VII's.
-  const volumes = new Float64Array(K);
+  const volumes = scratchArray('shared-shape volumes', K);
   for (let k = 0; k < K; k++) {
     volumes[k] =
       previous === undefined ? traceOf(k) / (d * nk[k]) : determinantRoot(previous, k * d * d, d);
     if (!(volumes[k] > 0)) volumes[k] = traceOf(k) / (d * nk[k]);
   }
 
-  let shape = new Float64Array(diagonal ? d : d * d);
+  // C (stride), and the scratch of the rounds: Σₖ reducedₖ/λₖ (stride), tr(C⁻¹ Sₖ) (K);
+  // each written before it is read (scratchArray: shared by the M-steps of one K).
+  const shape = scratchArray('shared-shape shape', stride);
+  const pooled = scratchArray('shared-shape pooled', stride);
+  const traces = scratchArray('shared-shape traces', K);
   let objective = Infinity;
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
     // C from the volumes.
-    const pooled = new Float64Array(diagonal ? d : d * d);
+    pooled.fill(0);
     for (let k = 0; k < K; k++) {
-      for (let e = 0; e < pooled.length; e++) pooled[e] += reduced[k][e] / volumes[k];
+      for (let e = 0; e < stride; e++) pooled[e] += reduced[k * stride + e] / volumes[k];
     }
     // tr(C⁻¹ Sₖ) for each k: diagonal C directly; VEE through C's eigen-decomposition.
-    let traces: Float64Array;
+    traces.fill(0);
     if (diagonal) {
       const root = geometricMean(pooled);
-      shape = pooled.map((value) => value / root);
-      traces = new Float64Array(K);
+      for (let e = 0; e < stride; e++) shape[e] = pooled[e] / root;
       for (let k = 0; k < K; k++) {
-        for (let a = 0; a < d; a++) traces[k] += reduced[k][a] / shape[a];
+        for (let a = 0; a < d; a++) traces[k] += reduced[k * stride + a] / shape[a];
       }
     } else {
       const { values, vectors } = symmetricEigen(pooled, 0, d);
       const root = geometricMean(values);
-      shape = pooled.map((value) => value / root);
-      traces = new Float64Array(K);
+      for (let e = 0; e < stride; e++) shape[e] = pooled[e] / root;
       for (let k = 0; k < K; k++) {
+        const offset = k * stride;
         for (let j = 0; j < d; j++) {
           let quadratic = 0;
           for (let a = 0; a < d; a++) {
             let row = 0;
-            for (let b = 0; b < d; b++) row += reduced[k][a * d + b] * vectors[b * d + j];
+            for (let b = 0; b < d; b++) row += reduced[offset + a * d + b] * vectors[b * d + j];
             quadratic += vectors[a * d + j] * row;
           }
           traces[k] += (quadratic * root) / values[j];

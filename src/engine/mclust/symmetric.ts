@@ -1,15 +1,6 @@
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { choleskyLower } from '../cholesky.js';
-import { eigenScratch, symmetricEigenDecomposition } from '../symmetric-eigen.js';
-
-/** d×d symmetric matrix (row-major, flat) at `offset` as an ml-matrix Matrix. */
-function toMatrix(values: Float64Array, offset: number, d: number): Matrix {
-  const matrix = new Matrix(d, d);
-  for (let a = 0; a < d; a++) {
-    for (let b = 0; b < d; b++) matrix.set(a, b, values[offset + a * d + b]);
-  }
-  return matrix;
-}
+import { squareSvd, svdScratch, type SvdScratch } from '../singular-values.js';
+import { symmetricEigenDecomposition } from '../symmetric-eigen.js';
 
 /** Eigenvalues (d, descending) and eigenvectors (d×d row-major, column j = vector j). */
 export interface Eigen {
@@ -27,9 +18,10 @@ export function symmetricEigen(values: Float64Array, offset: number, d: number):
       return { values: new Float64Array(d).fill(NaN), vectors: identity };
     }
   }
-  const raw = new Float64Array(d);
-  const rows = new Float64Array(d * d);
-  symmetricEigenDecomposition(values, offset, d, raw, rows, eigenScratch(d));
+  // Ascending eigenvalues and their vectors as rows: scratch, copied out below.
+  const raw = scratchArray('eigen values', d);
+  const rows = scratchArray('eigen rows', d * d);
+  symmetricEigenDecomposition(values, offset, d, raw, rows, scratchArray('eigen off-diagonal', d));
   // Descending: `raw` is ascending, so walk it from the end; a run of equal eigenvalues
   // keeps the decomposition's order (lower index first).
   const outValues = new Float64Array(d);
@@ -47,30 +39,66 @@ export function symmetricEigen(values: Float64Array, offset: number, d: number):
   return { values: outValues, vectors: outVectors };
 }
 
+/** symmetricEigen(values, offset, d).values[0] (NaN for a failed estimate), without building the decomposition's result. */
+export function largestEigenvalue(values: Float64Array, offset: number, d: number): number {
+  for (let e = 0; e < d * d; e++) if (!Number.isFinite(values[offset + e])) return NaN;
+  const raw = scratchArray('eigen values', d);
+  symmetricEigenDecomposition(
+    values,
+    offset,
+    d,
+    raw,
+    scratchArray('eigen rows', d * d),
+    scratchArray('eigen off-diagonal', d),
+  );
+  // Ascending: the largest is the last.
+  return raw[d - 1];
+}
+
+/** Scratch of nearestOrthogonal (one size at a time: d is fixed within a fit). */
+let svd:
+  | {
+      d: number;
+      singular: Float64Array;
+      leftT: Float64Array;
+      rightT: Float64Array;
+      work: SvdScratch;
+    }
+  | undefined;
+
 /** The orthogonal D maximising tr(Dᵀ G) (G d×d): U Vᵀ from G = U S Vᵀ. */
 export function nearestOrthogonal(g: Float64Array, d: number): Float64Array {
-  const svd = new SingularValueDecomposition(toMatrix(g, 0, d), { autoTranspose: false });
-  const u = svd.leftSingularVectors;
-  const v = svd.rightSingularVectors;
+  if (svd === undefined || svd.d !== d) {
+    svd = {
+      d,
+      singular: new Float64Array(d),
+      leftT: new Float64Array(d * d),
+      rightT: new Float64Array(d * d),
+      work: svdScratch(d),
+    };
+  }
+  const { singular, leftT, rightT, work } = svd;
+  squareSvd(g, d, singular, leftT, rightT, work);
   const out = new Float64Array(d * d);
   for (let a = 0; a < d; a++) {
     for (let b = 0; b < d; b++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += u.get(a, j) * v.get(b, j);
+      for (let j = 0; j < d; j++) s += leftT[j * d + a] * rightT[j * d + b];
       out[a * d + b] = s;
     }
   }
   return out;
 }
 
-/** dⱼᵀ S dⱼ for each column dⱼ of D: the diagonal of Dᵀ S D (S d×d at `offset`). */
+/** dⱼᵀ S dⱼ for each column dⱼ of D: the diagonal of Dᵀ S D (S d×d at `offset`), to out[outOffset…] (d). */
 export function rotatedDiagonal(
   s: Float64Array,
   offset: number,
   rotation: Float64Array,
   d: number,
-): Float64Array {
-  const out = new Float64Array(d);
+  out: Float64Array,
+  outOffset: number,
+): void {
   for (let j = 0; j < d; j++) {
     let sum = 0;
     for (let a = 0; a < d; a++) {
@@ -78,9 +106,8 @@ export function rotatedDiagonal(
       for (let b = 0; b < d; b++) row += s[offset + a * d + b] * rotation[b * d + j];
       sum += rotation[a * d + j] * row;
     }
-    out[j] = sum;
+    out[outOffset + j] = sum;
   }
-  return out;
 }
 
 /** out (d×d at `offset`) = scale · D diag(values) Dᵀ. */
@@ -102,11 +129,11 @@ export function writeRotated(
   }
 }
 
-/** exp(mean of log): the d-th root of a product, without its overflow. */
-export function geometricMean(values: Float64Array): number {
+/** exp(mean of log): the count-th root of a product, without its overflow (values[offset…], count; all of `values` by default). */
+export function geometricMean(values: Float64Array, offset = 0, count = values.length): number {
   let sum = 0;
-  for (const value of values) sum += Math.log(value);
-  return Math.exp(sum / values.length);
+  for (let e = offset; e < offset + count; e++) sum += Math.log(values[e]);
+  return Math.exp(sum / count);
 }
 
 /** |Σ|^(1/d) of the symmetric d×d matrix at `offset`, by its Cholesky factor; NaN when not positive definite. */
@@ -116,4 +143,20 @@ export function determinantRoot(values: Float64Array, offset: number, d: number)
   let logDet = 0;
   for (let j = 0; j < d; j++) logDet += Math.log(factor[j * d + j]);
   return Math.exp((2 * logDet) / d);
+}
+
+/**
+ * Scratch arrays of the M-steps by name (each a caller's own), reallocated only when the size asked for changes: an EM run
+ * makes thousands of M-steps of one (K, d), and a typed array of more than 64 bytes is
+ * a separate allocation the garbage collector has to sweep. Every use overwrites its
+ * contents before reading them.
+ */
+const scratch = new Map<string, Float64Array>();
+export function scratchArray(name: string, length: number): Float64Array {
+  let array = scratch.get(name);
+  if (array === undefined || array.length !== length) {
+    array = new Float64Array(length);
+    scratch.set(name, array);
+  }
+  return array;
 }
