@@ -827,7 +827,13 @@ async function scenarioMclust() {
       ratio: formatRatio(rSeconds === undefined ? undefined : result.seconds / rSeconds),
       target: target ? 'faster than Mclust(faithful)' : 'reported',
       met: rSeconds === undefined || !target ? undefined : result.seconds < rSeconds,
+      peer: 'mclust',
     });
+    if (target && rProcess !== undefined) {
+      notes.push(
+        `${label}, process to process: gmm ${formatSeconds(result.seconds)}, R ${formatSeconds(rProcess)} (${formatRatio(result.seconds / rProcess)})`,
+      );
+    }
     notes.push(
       `gmm ${label}: best ${best.mclustName} K=${best.nComponents}, BIC (mclust's sign) ${(-best.bic).toFixed(3)}` +
         (rBic === undefined ? '' : ` (mclust ${rBic.toFixed(3)})`) +
@@ -1007,7 +1013,7 @@ async function main() {
         ...judged.map(({ scenario, row }) => [
           `(${scenario.id})`,
           row.measure,
-          row.ratio && row.ratio !== '—' ? `gmm/sklearn ${row.ratio}` : row.gmm,
+          row.ratio && row.ratio !== '—' ? `gmm/${row.peer ?? 'sklearn'} ${row.ratio}` : row.gmm,
           row.target ?? '',
           quickNote(verdict(row.met)),
         ]),
