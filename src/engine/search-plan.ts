@@ -54,7 +54,7 @@ export const MIN_STARTS = 50;
 export const MAX_STARTS = 400;
 export const SHORT_ITERATIONS = 10;
 /** The share of short runs that go on to the middle stage, and at least this many. */
-export const MIDDLE_SHARE = 0.2;
+export const MIDDLE_SHARE = 0.5;
 export const MIN_MIDDLE = 10;
 export const MIDDLE_ITERATIONS = 30;
 export const POLISHED_RUNS = 8;
