@@ -47,7 +47,7 @@ export interface CellSearch {
   /** Distinct non-degenerate converged solutions, best first (at most KEPT_SOLUTIONS). */
   readonly solutions: StartRun[];
   readonly starts: StartOutcome[];
-  /** Split-and-merge moves that improved the best solution. */
+  /** Moves (split-and-merge or reseed) that improved the best solution. */
   readonly moves: number;
   /** Why there is no solution (every start failed or was degenerate). */
   readonly failure: string | undefined;
@@ -57,8 +57,8 @@ export interface CellSearch {
  * The search for one model on `data` (see search-plan.ts and docs/DESIGN.md, "The
  * search"): short runs from random starts and one from Ward's hierarchy; successive
  * halving (the best, and the best of each seeding method, run on, then to
- * convergence, accelerated); then split-and-merge moves from the best until a round
- * improves nothing. Degenerate solutions are refused at every stage (findDegeneracy,
+ * convergence, accelerated); then split-and-merge moves from the best (and reseed moves where
+ * the structure allows one-row components) until a round improves nothing. Degenerate solutions are refused at every stage (findDegeneracy,
  * against `variances`, the data's column variances). `onStarts` hears of each short
  * run done. `final`: whether `data` are all the rows (false: a subsample whose best
  * solutions the race refines on all rows).

@@ -57,7 +57,7 @@ export async function sweepAndChoose(
   if (best?.result === undefined) {
     const reason = cells.map((c) => c.failure).find((f) => f !== undefined) ?? 'no candidate';
     const only = covarianceTypes.length === 1 ? covarianceTypes[0] : undefined;
-    const fewValued = fewValuedColumns(prepared, Math.max(...componentCounts));
+    const fewValued = fewValuedColumns(prepared, Math.min(...componentCounts), reason);
     throw new GmmError(
       'numeric',
       failed(reason),
@@ -68,24 +68,34 @@ export async function sweepAndChoose(
 }
 
 /**
- * Modelled columns with no more distinct values than `nComponents`, said as a cause
- * of collapse (a component inside one value has zero variance in that column), or
- * undefined when there are none: such a column (a code, a flag) is what makes every
- * start collapse in the column the engine's message numbers.
+ * The modelled columns a collapse names ("collapsed in column j", degeneracy.ts's
+ * wording, 1-based) that have no more distinct values than `nComponents`, said as the
+ * cause (a component inside one value has zero variance there), or undefined when
+ * there are none: a code or a flag among the columns makes every start collapse, and
+ * the engine's message knows the column only by number.
  */
-function fewValuedColumns(prepared: PreparedData, nComponents: number): string | undefined {
+function fewValuedColumns(
+  prepared: PreparedData,
+  nComponents: number,
+  reason: string,
+): string | undefined {
   const { values, nSamples, nFeatures: d } = prepared.data;
+  const blamed = new Set(
+    [...reason.matchAll(/collapsed in column (\d+)/g)].map((match) => Number(match[1]) - 1),
+  );
   const named: string[] = [];
   prepared.columns.forEach((column, j) => {
+    if (!blamed.has(j)) return;
     const seen = new Set<number>();
     for (let row = 0; row < nSamples && seen.size <= nComponents; row++) {
       const value = values[row * d + j];
       if (!Number.isNaN(value)) seen.add(value);
     }
-    if (seen.size <= nComponents)
+    if (seen.size <= nComponents) {
       named.push(
         `column ${j + 1} "${column.name}" has only ${plural(seen.size, 'distinct value')}`,
       );
+    }
   });
   if (named.length === 0) return undefined;
   return `${named.join(', ')}: a component within one value has zero variance there, so leave it out of --cols (or use it as a --profile column)`;

@@ -17,6 +17,7 @@ import { emRun, runSteps, startParameters } from '../../src/engine/em.js';
 import { estimateGaussianParameters } from '../../src/engine/m-step.js';
 import { Random } from '../../src/engine/random.js';
 import { fitMixture } from '../../src/engine/search.js';
+import { searchPlan } from '../../src/engine/search-plan.js';
 import { reseedStarts, splitMergeStarts } from '../../src/engine/split-merge.js';
 import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
 import {
@@ -220,12 +221,7 @@ describe('reseed moves', () => {
         expect(total).toBeCloseTo(1, 12);
       }
       // exactly one column holds exactly one row
-      const columnTotals = Array.from({ length: K }, (_, k) => {
-        let total = 0;
-        for (let i = 0; i < n; i++) total += resp[i * K + k];
-        return total;
-      });
-      expect(columnTotals.filter((t) => t === 1)).toHaveLength(1);
+      expect(columnTotals(resp).filter((t) => t === 1)).toHaveLength(1);
     }
     // the best-ranked move seeds the row the mixture explains worst: the outlier
     const first = starts[0];
@@ -241,7 +237,18 @@ describe('reseed moves', () => {
     }
   });
 
-  it('reach the optimum with the outlier alone from the best-ranked move, as the search does', () => {
+  it('are planned for the structures without a minimum of rows per component only', () => {
+    const reseeds = (type: CovarianceType, nInit: number | 'auto' = 'auto', K = 4) =>
+      searchPlan(300, 2, K, type, nInit).reseedsPerRound;
+    for (const type of ['tied', 'EII', 'EEI', 'EEV'] as const) expect(reseeds(type)).toBe(32);
+    for (const type of ['full', 'diag', 'spherical', 'VEV', 'EVV'] as const) {
+      expect(reseeds(type)).toBe(0);
+    }
+    expect(reseeds('tied', 0)).toBe(0); // --n-init 0: mclust's procedure, no moves
+    expect(reseeds('tied', 'auto', 1)).toBe(0);
+  });
+
+  it('reach the optimum with the outlier alone from the best-ranked move, and the search ends there too', () => {
     const target = outlierAlone.trajectory.at(-1)!;
     expect(target).toBeGreaterThan(stuck.trajectory.at(-1)! + 10);
     const [first] = reseedStarts(data, stuck.parameters!, 1);
