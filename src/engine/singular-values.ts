@@ -1,3 +1,5 @@
+import { hypotenuse } from './symmetric-eigen.js';
+
 /**
  * Singular value decomposition of a small square matrix on flat arrays: Golub–Kahan
  * bidiagonalisation then implicit-shift QR (LINPACK's dsvdc by way of JAMA), the same
@@ -27,20 +29,6 @@ export function svdScratch(d: number): SvdScratch {
     offDiagonal: new Float64Array(d),
     work: new Float64Array(d),
   };
-}
-
-/** √(a² + b²) without overflow, as ml-matrix (and JAMA) compute it. */
-function hypotenuse(a: number, b: number): number {
-  let r = 0;
-  if (Math.abs(a) > Math.abs(b)) {
-    r = b / a;
-    return Math.abs(a) * Math.sqrt(1 + r * r);
-  }
-  if (b !== 0) {
-    r = a / b;
-    return Math.abs(b) * Math.sqrt(1 + r * r);
-  }
-  return 0;
 }
 
 /**

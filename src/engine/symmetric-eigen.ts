@@ -195,8 +195,8 @@ function diagonalise(n: number, e: Float64Array, d: Float64Array, v: Float64Arra
   }
 }
 
-/** √(a² + b²) without overflow (JAMA's hypot). */
-function hypotenuse(a: number, b: number): number {
+/** √(a² + b²) without overflow (JAMA's hypot; ml-matrix's, so the SVD uses it too). */
+export function hypotenuse(a: number, b: number): number {
   if (Math.abs(a) > Math.abs(b)) {
     const r = b / a;
     return Math.abs(a) * Math.sqrt(1 + r * r);
