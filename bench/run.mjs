@@ -399,6 +399,37 @@ async function scenarioHighD() {
   return { rows, notes };
 }
 
+/** The E-step kernel as WebAssembly against its JavaScript twin (bench/wasm_kernel.mjs). */
+async function scenarioWasmKernel() {
+  const rows = [];
+  const notes = [];
+  const result = await runChild(process.execPath, [join(BENCH_DIR, 'wasm_kernel.mjs')], {
+    timeoutS: 300,
+  });
+  if (!ok(result)) {
+    rows.push({
+      measure: 'E-step kernels',
+      gmm: `failed: ${failureOf(result, 300)}`,
+      failed: true,
+    });
+    return { rows, notes };
+  }
+  for (const line of result.stdout.trim().split('\n')) {
+    const c = JSON.parse(line);
+    rows.push({
+      measure: `E-step kernel n=${formatRows(c.n)} d=${c.d} K=${c.K} ${c.shape}`,
+      gmm: formatSeconds(c.wasmMs / 1000),
+      sklearn: `${formatSeconds(c.jsMs / 1000)} (JavaScript)`,
+      ratio: formatRatio(c.wasmMs / c.jsMs),
+      target: c.same ? 'same bits: yes' : 'same bits: NO',
+      met: c.same,
+      peer: 'JavaScript',
+    });
+  }
+  notes.push('per call, gathering the M-step sums (what EM calls); best of 5 rounds');
+  return { rows, notes };
+}
+
 /** gmm fit with K left to BIC (1..10) on a million rows of four well-separated blobs. */
 async function scenarioAutoK() {
   const rowsCount = CONFIG.autoKRows;
@@ -917,6 +948,12 @@ const SCENARIOS = [
     name: 'high-d',
     title: 'tied and full EM iterations at d = 13 and 30',
     run: scenarioHighD,
+  },
+  {
+    id: 'l',
+    name: 'wasm-kernel',
+    title: 'the E-step kernel: WebAssembly against JavaScript',
+    run: scenarioWasmKernel,
   },
   {
     id: 'h',

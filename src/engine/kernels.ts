@@ -1,3 +1,5 @@
+import { WASM_FULL_LIMIT, WASM_TIED_LIMIT, wasmAvailable, wasmKernel } from './wasm-kernels.js';
+
 /**
  * The E-step's n×K hot loop, generated once per (d, covariance shape) with the
  * per-dimension loops unrolled for small d: the Mahalanobis term, log-sum-exp
@@ -65,6 +67,11 @@ export const NEGLIGIBLE_LOG_RATIO = -40;
 
 const cache = new Map<string, ExpectationKernel>();
 
+/**
+ * The kernel for (d, shape, weighted): the JavaScript one below, run as WebAssembly
+ * (wasm-kernels.ts) for the calls EM makes most, those that want only the sums, where
+ * there is a WebAssembly twin. Both give the same bits.
+ */
 export function expectationKernel(
   d: number,
   shape: PrecisionShape,
@@ -73,17 +80,25 @@ export function expectationKernel(
   const key = `${d}:${shape}:${weighted}`;
   let kernel = cache.get(key);
   if (kernel === undefined) {
-    if (shape === 'tied') {
-      kernel =
-        d <= TIED_UNROLL_LIMIT ? unrolledTiedKernel(d, weighted) : loopedTiedKernel(d, weighted);
-    } else if (d <= UNROLL_LIMIT) {
-      kernel = unrolledKernel(d, shape, weighted);
-    } else {
-      kernel = shape === 'full' ? blockedFullKernel(d, weighted) : loopedKernel(d, shape, weighted);
-    }
+    kernel = javascriptKernel(d, shape, weighted);
+    const twin = shape === 'tied' ? d <= WASM_TIED_LIMIT : d <= WASM_FULL_LIMIT;
+    if (wasmAvailable && twin && !weighted) kernel = wasmKernel(d, shape, kernel);
     cache.set(key, kernel);
   }
   return kernel;
+}
+
+/** The JavaScript kernel alone (tests and the bench compare the two). */
+export function javascriptKernel(
+  d: number,
+  shape: PrecisionShape,
+  weighted: boolean,
+): ExpectationKernel {
+  if (shape === 'tied') {
+    return d <= TIED_UNROLL_LIMIT ? unrolledTiedKernel(d, weighted) : loopedTiedKernel(d, weighted);
+  }
+  if (d <= UNROLL_LIMIT) return unrolledKernel(d, shape, weighted);
+  return shape === 'full' ? blockedFullKernel(d, weighted) : loopedKernel(d, shape, weighted);
 }
 
 const range = (count: number) => Array.from({ length: count }, (_, j) => j);
