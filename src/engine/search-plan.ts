@@ -36,6 +36,11 @@ export interface SearchPlan {
    * moves improved nothing; 0 where the structure refuses one-row components.
    */
   readonly reseedsPerRound: number;
+  /**
+   * Pairs merged by regrow moves (split-merge.ts, regrowStarts) in a round whose other
+   * moves improved nothing; each gives K − 1 candidates.
+   */
+  readonly regrowPairsPerRound: number;
   /** Rounds of moves; a round that improves nothing ends them. */
   readonly maxRounds: number;
   /**
@@ -60,6 +65,7 @@ export const MIDDLE_ITERATIONS = 30;
 export const POLISHED_RUNS = 8;
 export const MAX_MOVES = 48;
 export const MAX_RESEEDS = 32;
+export const MAX_REGROW_PAIRS = 10;
 export const MOVE_ITERATIONS = 12;
 export const MOVES_POLISHED = 4;
 export const MAX_ROUNDS = 10;
@@ -124,6 +130,7 @@ export function searchPlan(
     movesPolished: MOVES_POLISHED,
     reseedsPerRound:
       nComponents > 1 && minimumRowsPerComponent(covarianceType, nFeatures) === 0 ? MAX_RESEEDS : 0,
+    regrowPairsPerRound: Math.min(MAX_REGROW_PAIRS, (nComponents * (nComponents - 1)) / 2),
     maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
     budget: SEARCH_BUDGET,
   };
@@ -138,6 +145,7 @@ export function searchPlan(
         movesPerRound: 0,
         movesPolished: 0,
         reseedsPerRound: 0,
+        regrowPairsPerRound: 0,
         maxRounds: 0,
       }
     : plan;

@@ -13,12 +13,15 @@ import { estimateGaussianParameters } from './m-step.js';
 import { modelHierarchyLabels } from './model-hierarchy.js';
 import { componentOrder, permuteComponents } from './order-components.js';
 import { searchPlan, stepCostPerRow, type SearchPlan } from './search-plan.js';
-import { reseedStarts, splitMergeStarts } from './split-merge.js';
+import { regrowStarts, reseedStarts, splitMergeStarts } from './split-merge.js';
 import { effectiveRows, startMethod, type DataMatrix, type MixtureParameters } from './types.js';
 import { GmmError, isGmmError } from '../errors.js';
 
 /** Distinct solutions a search hands on (to be refined on all rows when it ran on a subsample). */
 export const KEPT_SOLUTIONS = 3;
+
+/** E-steps a regrow move's K − 1 components take to converge, for its cost (they vary). */
+const REGROW_STEPS = 100;
 
 /** Two solutions whose ℓ agree to this relative precision are taken to be the same optimum. */
 const SAME_OPTIMUM = 1e-9;
@@ -47,7 +50,7 @@ export interface CellSearch {
   /** Distinct non-degenerate converged solutions, best first (at most KEPT_SOLUTIONS). */
   readonly solutions: StartRun[];
   readonly starts: StartOutcome[];
-  /** Moves (split-and-merge or reseed) that improved the best solution. */
+  /** Moves (split-and-merge, reseed or regrow) that improved the best solution. */
   readonly moves: number;
   /** Why there is no solution (every start failed or was degenerate). */
   readonly failure: string | undefined;
@@ -106,6 +109,31 @@ export function searchCell(
             maxIter: Math.min(limits.maxIter, settings.maxIter - from.trajectory.length + 1),
           }),
         );
+
+  // A regrow move's K − 1 components, run to convergence from merged responsibilities
+  // (n×(K−1)); undefined when they fail or degenerate.
+  const fewerSettings = { ...settings, nComponents: settings.nComponents - 1 };
+  const fewerComponents = (merged: Float64Array, start: number) => {
+    let initial: MixtureParameters;
+    try {
+      initial = estimateGaussianParameters(
+        data,
+        merged,
+        fewerSettings.nComponents,
+        settings.covarianceType,
+        settings.regCovar,
+      );
+    } catch (error) {
+      if (isGmmError(error, 'numeric')) return undefined;
+      throw error;
+    }
+    const result = runSteps(
+      data,
+      emRun(fewerSettings, n, d, fullLimits, start, initial, variances),
+    );
+    spent += result.trajectory.length * stepCost;
+    return result.failure === undefined ? result.parameters : undefined;
+  };
 
   const shortRuns: StartRun[] = [];
   for (let start = 0; start < plan.nStarts; start++) {
@@ -217,6 +245,21 @@ export function searchCell(
     if (improved === undefined && plan.reseedsPerRound > 0 && spent < budget) {
       const reseeds = reseedStarts(data, best.parameters!, plan.reseedsPerRound);
       improved = bestMove(data, settings, best, reseeds, plan, runs);
+    }
+    // Regrow moves, as many pairs as the budget left affords (each pair: K − 1
+    // components to convergence, ~REGROW_STEPS E-steps, then K − 1 short runs).
+    const regrowPairs = Math.min(
+      plan.regrowPairsPerRound,
+      Math.floor(
+        (budget - spent) /
+          (stepCost * (REGROW_STEPS + (settings.nComponents - 1) * plan.moveIterations)),
+      ),
+    );
+    if (improved === undefined && regrowPairs > 0) {
+      const regrown = regrowStarts(data, best.parameters!, regrowPairs, (merged) =>
+        fewerComponents(merged, start),
+      );
+      improved = bestMove(data, settings, best, regrown, plan, runs);
     }
     if (improved === undefined) break;
     best = improved;
