@@ -88,11 +88,11 @@ function kernelModule(d: number, shape: PrecisionShape): Uint8Array<ArrayBuffer>
   /** `local` = base + index·bytes (an address). */
   const address = (local: string, base: string, index: string, bytes: number) =>
     fn.get(base).get(index).i32(bytes).op(OP.i32Mul, OP.i32Add).set(local);
-  /** d_a = x_a − M[m + a] for every a (full, diagonal). */
-  const differences = () => {
+  /** d_a = x_a − mean[a] for every a, the mean at `mean` (m: μₖ; tied: mAt, μ₁). */
+  const differences = (mean = 'm') => {
     for (const a of dims)
       fn.get(`x${a}`)
-        .get('m')
+        .get(mean)
         .load(a * 8)
         .op(sub)
         .set(`d${a}`);
@@ -124,6 +124,19 @@ function kernelModule(d: number, shape: PrecisionShape): Uint8Array<ArrayBuffer>
     fn.op(add).store(offset);
   };
 
+  /** The scatter's upper triangle at `base`: S[a, a + b] += u_a · d_{a+b} (u: ra or d). */
+  const upperTriangle = (base: string, u: string) => {
+    for (const a of dims) {
+      for (let b = 0; a + b < d; b++) {
+        addTo(base, (a * d + a + b) * 8, () =>
+          fn
+            .get(`${u}${a}`)
+            .get(`d${a + b}`)
+            .op(mul),
+        );
+      }
+    }
+  };
   /** Pushes whether `outputs` has `bit`. */
   const wanted = (bit: number) => fn.get('outputs').i32(bit).op(OP.i32And);
   /** The address base + i·bytes, pushed. */
@@ -139,12 +152,7 @@ function kernelModule(d: number, shape: PrecisionShape): Uint8Array<ArrayBuffer>
         .set(`x${a}`);
     if (tied) {
       // e = x − μ₁, y = W₁ e once per row (kernels.ts unrolledTiedKernel)
-      for (const a of dims)
-        fn.get(`x${a}`)
-          .get('mAt')
-          .load(a * 8)
-          .op(sub)
-          .set(`d${a}`);
+      differences('mAt');
       fn.get('wAt').set('at');
       project('d', false);
     }
@@ -261,34 +269,14 @@ function kernelModule(d: number, shape: PrecisionShape): Uint8Array<ArrayBuffer>
             return;
           }
           for (const a of dims) fn.get('r').get(`d${a}`).op(mul).set(`ra${a}`);
-          for (const a of dims) {
-            for (let b = 0; a + b < d; b++) {
-              addTo('at', (a * d + a + b) * 8, () =>
-                fn
-                  .get(`ra${a}`)
-                  .get(`d${a + b}`)
-                  .op(mul),
-              );
-            }
-          }
+          upperTriangle('at', 'ra');
         });
     });
     wanted(WRITE_LAB).when(() => rowAddress('labAt', 4).get('bestK').storeI32(0));
     wanted(WRITE_CERT).when(() => rowAddress('certAt', 8).get('bestR').store(0));
     if (tied) {
       // the total scatter Σ e eᵀ around μ₁, SC's first d×d
-      wanted(GATHER).when(() => {
-        for (const a of dims) {
-          for (let b = 0; a + b < d; b++) {
-            addTo('scAt', (a * d + a + b) * 8, () =>
-              fn
-                .get(`d${a}`)
-                .get(`d${a + b}`)
-                .op(mul),
-            );
-          }
-        }
-      });
+      wanted(GATHER).when(() => upperTriangle('scAt', 'd'));
     }
   });
   fn.i32(SLOTS_AT).get('ll').store(0);

@@ -8,7 +8,8 @@
  * same bits as it, since every sum takes its terms in the same order.
  */
 import { describe, expect, it } from 'vitest';
-import { blockedFullKernel, expectationKernel } from '../../src/engine/kernels.js';
+import { blockedFullKernel, javascriptKernel } from '../../src/engine/kernels.js';
+import { callKernel } from './kernel-call.js';
 import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { Random } from '../../src/engine/random.js';
 import {
@@ -40,40 +41,9 @@ function run(
   mixture: ReferenceMixture,
   weights: Float64Array | null,
 ): Outputs {
-  const n = rows.length;
-  const d = mixture.means[0].length;
-  const K = mixture.weights.length;
   const factors = computePrecisionFactors(toParameters(mixture, 'full'));
-  const out = {
-    resp: new Float64Array(n * K),
-    logDensity: new Float64Array(n),
-    labels: new Int32Array(n),
-    certainty: new Float64Array(n),
-    nk: new Float64Array(K),
-    weightedSums: new Float64Array(K * d),
-    scatter: new Float64Array(K * d * d),
-  };
-  const status = new Int32Array(1);
-  const logLikelihood = kernel(
-    Float64Array.from(rows.flat()),
-    n,
-    K,
-    factors.invChol,
-    factors.means,
-    factors.logWeightedNorm,
-    out.resp,
-    new Float64Array(K),
-    out.nk,
-    out.weightedSums,
-    out.scatter,
-    out.logDensity,
-    out.labels,
-    out.certainty,
-    status,
-    null,
-    weights,
-  );
-  return { ...out, logLikelihood, status: status[0] };
+  const X = Float64Array.from(rows.flat());
+  return callKernel(kernel, X, rows.length, factors, { rows: true, weights }) as Outputs;
 }
 
 interface Case {
@@ -182,7 +152,7 @@ describe('blockedFullKernel takes every sum in the row-by-row order', () => {
     const d = c.mixture.means[0].length;
     const weighted = c.weights !== null;
     const blocked = run(blockedFullKernel(d, weighted), c.rows, c.mixture, c.weights);
-    const rowByRow = run(expectationKernel(d, 'full', weighted), c.rows, c.mixture, c.weights);
+    const rowByRow = run(javascriptKernel(d, 'full', weighted), c.rows, c.mixture, c.weights);
     expect(blocked).toStrictEqual(rowByRow);
   });
 });

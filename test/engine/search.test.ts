@@ -14,13 +14,13 @@ import {
   hasConverged,
   rateFromGains,
 } from '../../src/engine/convergence.js';
-import { emRun, runSteps, startParameters } from '../../src/engine/em.js';
+import { emRun, runSteps, startParameters, type EmSettings } from '../../src/engine/em.js';
 import { estimateGaussianParameters } from '../../src/engine/m-step.js';
 import { Random } from '../../src/engine/random.js';
 import { fitMixture } from '../../src/engine/search.js';
 import { searchPlan } from '../../src/engine/search-plan.js';
 import { regrowStarts, reseedStarts, splitMergeStarts } from '../../src/engine/split-merge.js';
-import { SKLEARN_TYPES, type CovarianceType } from '../../src/engine/types.js';
+import { SKLEARN_TYPES, type CovarianceType, type DataMatrix } from '../../src/engine/types.js';
 import {
   assertClose,
   fromParameters,
@@ -183,6 +183,27 @@ describe('split-and-merge moves', () => {
   });
 });
 
+/** EM to a tight convergence from memberships (n×K), without degeneracy checks. */
+function convergeFrom(data: DataMatrix, s: EmSettings, memberships: Float64Array) {
+  const { nSamples: n, nFeatures: d } = data;
+  const initial = estimateGaussianParameters(
+    data,
+    memberships,
+    s.nComponents,
+    s.covarianceType,
+    s.regCovar,
+  );
+  const limits = { maxIter: 2000, tol: 1e-12, accelerate: true };
+  return runSteps(data, emRun(s, n, d, limits, 0, initial, undefined));
+}
+
+/** Hard memberships (n×K): row i in component label(i). */
+function labelledMemberships(n: number, K: number, label: (row: number) => number) {
+  const resp = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) resp[i * K + label(i)] = 1;
+  return resp;
+}
+
 describe('reseed moves', () => {
   // three blobs and one row far from them; tied K = 4, stuck with blob 1 split in two
   const rows = [...threeBlobs(), [30, 30]];
@@ -190,24 +211,8 @@ describe('reseed moves', () => {
   const n = rows.length;
   const K = 4;
   const s = settings({ nComponents: K, covarianceType: 'tied' });
-  const converge = (memberships: Float64Array) =>
-    runSteps(
-      data,
-      emRun(
-        s,
-        n,
-        2,
-        { maxIter: 2000, tol: 1e-12, accelerate: true },
-        0,
-        estimateGaussianParameters(data, memberships, K, 'tied', 1e-6),
-        undefined,
-      ),
-    );
-  const labelled = (label: (row: number) => number) => {
-    const resp = new Float64Array(n * K);
-    rows.forEach((_, i) => (resp[i * K + label(i)] = 1));
-    return resp;
-  };
+  const converge = (memberships: Float64Array) => convergeFrom(data, s, memberships);
+  const labelled = (label: (row: number) => number) => labelledMemberships(n, K, label);
   // the outlier's row goes with blob 3 (index 200..299) in the stuck start
   const stuck = converge(labelled((i) => (i < 100 ? (rows[i][0] < 0 ? 0 : 1) : i < 200 ? 2 : 3)));
   const outlierAlone = converge(labelled((i) => (i < 100 ? 0 : i < 200 ? 1 : i < 300 ? 2 : 3)));
@@ -267,23 +272,8 @@ describe('regrow moves', () => {
   const K = 3;
   const s = settings({ nComponents: K, covarianceType: 'full' });
   const converge = (memberships: Float64Array, k = K) =>
-    runSteps(
-      data,
-      emRun(
-        { ...s, nComponents: k },
-        n,
-        2,
-        { maxIter: 2000, tol: 1e-12, accelerate: true },
-        0,
-        estimateGaussianParameters(data, memberships, k, 'full', 1e-6),
-        undefined,
-      ),
-    );
-  const labelled = (label: (row: number) => number) => {
-    const resp = new Float64Array(n * K);
-    rows.forEach((_, i) => (resp[i * K + label(i)] = 1));
-    return resp;
-  };
+    convergeFrom(data, { ...s, nComponents: k }, memberships);
+  const labelled = (label: (row: number) => number) => labelledMemberships(n, K, label);
   const stuck = converge(labelled((i) => (i < 100 ? (rows[i][1] < 0 ? 0 : 1) : 2)));
   const blobs = converge(labelled((i) => Math.floor(i / 100)));
 
@@ -368,16 +358,24 @@ describe('small components by structure', () => {
   });
 });
 
-/** The 13 wine columns, standardised with the population sd (as gmm does). */
-function wineData() {
-  const text = readFileSync(new URL('../../fixtures/public/wine.csv', import.meta.url), 'utf8');
+/**
+ * Columns [first, first + count) of a fixture CSV, standardised with the population
+ * sd (as gmm does).
+ */
+function standardisedColumns(path: string, first: number, count: number) {
+  const text = readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
   const rows = text
     .trim()
     .split('\n')
     .slice(1)
-    .map((line) => line.split(',').slice(0, 13).map(Number));
+    .map((line) =>
+      line
+        .split(',')
+        .slice(first, first + count)
+        .map(Number),
+    );
   const n = rows.length;
-  for (let j = 0; j < 13; j++) {
+  for (let j = 0; j < count; j++) {
     const mean = rows.reduce((t, r) => t + r[j], 0) / n;
     const sd = Math.sqrt(rows.reduce((t, r) => t + (r[j] - mean) ** 2, 0) / n);
     for (const r of rows) r[j] = (r[j] - mean) / sd;
@@ -385,23 +383,11 @@ function wineData() {
   return toDataMatrix(rows);
 }
 
-/** Mall income and score, standardised with the population sd (as gmm does). */
-function mallData() {
-  const text = readFileSync(new URL('../../fixtures/mall_customers.csv', import.meta.url), 'utf8');
-  const rows = text
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(',').slice(3, 5).map(Number));
-  const n = rows.length;
-  const standardised = rows.map((r) => [...r]);
-  for (let j = 0; j < 2; j++) {
-    const mean = rows.reduce((s, r) => s + r[j], 0) / n;
-    const sd = Math.sqrt(rows.reduce((s, r) => s + (r[j] - mean) ** 2, 0) / n);
-    standardised.forEach((r, i) => (r[j] = (rows[i][j] - mean) / sd));
-  }
-  return toDataMatrix(standardised);
-}
+/** The 13 wine columns. */
+const wineData = () => standardisedColumns('public/wine.csv', 0, 13);
+
+/** Mall income and score. */
+const mallData = () => standardisedColumns('mall_customers.csv', 3, 2);
 
 describe('the Mall data, full K=3', () => {
   // scikit-learn's best of 300 starts at tol 1e-10 (fixtures/reference/mall-sklearn.json)

@@ -7,15 +7,12 @@
  * cannot be wrong together.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  expectationKernel,
-  javascriptKernel,
-  type ExpectationKernel,
-} from '../../src/engine/kernels.js';
-import { computePrecisionFactors, type PrecisionFactors } from '../../src/engine/precision.js';
+import { expectationKernel, javascriptKernel } from '../../src/engine/kernels.js';
+import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { Random } from '../../src/engine/random.js';
 import { WASM_FULL_LIMIT, WASM_TIED_LIMIT } from '../../src/engine/wasm-kernels.js';
 import type { CovarianceType } from '../../src/engine/types.js';
+import { callKernel, type KernelOutputs } from './kernel-call.js';
 import {
   assertClose,
   randomMixture,
@@ -24,65 +21,8 @@ import {
   toParameters,
 } from './reference.js';
 
-interface Outputs {
-  readonly logLikelihood: number;
-  readonly status: number;
-  readonly nk: Float64Array | null;
-  readonly weightedSums: Float64Array | null;
-  readonly scatter: Float64Array | null;
-  readonly resp: Float64Array | null;
-  readonly logDensity: Float64Array | null;
-  readonly labels: Int32Array | null;
-  readonly certainty: Float64Array | null;
-}
-
-/**
- * The kernel's ℓ with the sums (`gather`, the call EM makes) and the per-row outputs
- * (`rows`), each or both.
- */
-function run(
-  kernel: ExpectationKernel,
-  X: Float64Array,
-  n: number,
-  factors: PrecisionFactors,
-  { gather = true, rows = false } = {},
-): Outputs {
-  const K = factors.nComponents;
-  const d = X.length / n;
-  const out = {
-    nk: gather ? new Float64Array(K) : null,
-    weightedSums: gather ? new Float64Array(K * d) : null,
-    scatter: gather ? new Float64Array(K * d * d) : null,
-    resp: rows ? new Float64Array(n * K) : null,
-    logDensity: rows ? new Float64Array(n) : null,
-    labels: rows ? new Int32Array(n) : null,
-    certainty: rows ? new Float64Array(n) : null,
-  };
-  const status = new Int32Array(1);
-  const logLikelihood = kernel(
-    X,
-    n,
-    K,
-    factors.invChol,
-    factors.means,
-    factors.logWeightedNorm,
-    out.resp,
-    new Float64Array(K),
-    out.nk,
-    out.weightedSums,
-    out.scatter,
-    out.logDensity,
-    out.labels,
-    out.certainty,
-    status,
-    factors.projectedMeans,
-    null,
-  );
-  return { ...out, logLikelihood, status: status[0] };
-}
-
 /** Same bits, NaN and −0 included. */
-function expectIdentical(actual: Outputs, expected: Outputs): void {
+function expectIdentical(actual: KernelOutputs, expected: KernelOutputs): void {
   expect(Object.is(actual.logLikelihood, expected.logLikelihood)).toBe(true);
   expect(actual.status).toBe(expected.status);
   const keys = [
@@ -120,8 +60,8 @@ describe('WebAssembly E-step kernels', () => {
         const X = Float64Array.from(randomRows(random, n, d).flat());
         for (const outputs of [{}, { rows: true }, { gather: false, rows: true }]) {
           expectIdentical(
-            run(expectationKernel(d, shape), X, n, factors, outputs),
-            run(javascriptKernel(d, shape, false), X, n, factors, outputs),
+            callKernel(expectationKernel(d, shape), X, n, factors, outputs),
+            callKernel(javascriptKernel(d, shape, false), X, n, factors, outputs),
           );
         }
       }
@@ -133,7 +73,12 @@ describe('WebAssembly E-step kernels', () => {
     const mixture = randomMixture(random, 3, 4, 'full');
     const rows = randomRows(random, 50, 4);
     const factors = computePrecisionFactors(toParameters(mixture, 'full'));
-    const result = run(expectationKernel(4, 'full'), Float64Array.from(rows.flat()), 50, factors);
+    const result = callKernel(
+      expectationKernel(4, 'full'),
+      Float64Array.from(rows.flat()),
+      50,
+      factors,
+    );
     const reference = referenceEStep(rows, mixture);
     assertClose(result.logLikelihood, reference.logLikelihood, 1e-10);
     for (let k = 0; k < 3; k++) {
@@ -151,10 +96,10 @@ describe('WebAssembly E-step kernels', () => {
     const factors = computePrecisionFactors(toParameters(mixture, 'full'));
     const X = Float64Array.from(randomRows(random, 10, 3).flat());
     X[5 * 3 + 1] = Infinity;
-    const wasm = run(expectationKernel(3, 'full'), X, 10, factors);
+    const wasm = callKernel(expectationKernel(3, 'full'), X, 10, factors);
     expect(wasm.status).toBe(6);
     expect(wasm.logLikelihood).toBeNaN();
-    expect(run(javascriptKernel(3, 'full', false), X, 10, factors).status).toBe(6);
+    expect(callKernel(javascriptKernel(3, 'full', false), X, 10, factors).status).toBe(6);
   });
 
   it("takes ℓ's running product to log past 1e200 the same way (many rows, equal components)", () => {
@@ -170,13 +115,13 @@ describe('WebAssembly E-step kernels', () => {
     const factors = computePrecisionFactors(toParameters(mixture, 'full'));
     const n = 1000;
     const X = Float64Array.from(randomRows(random, n, 2).flat());
-    const wasm = run(expectationKernel(2, 'full'), X, n, factors);
-    expectIdentical(wasm, run(javascriptKernel(2, 'full', false), X, n, factors));
+    const wasm = callKernel(expectationKernel(2, 'full'), X, n, factors);
+    expectIdentical(wasm, callKernel(javascriptKernel(2, 'full', false), X, n, factors));
     const single = computePrecisionFactors(toParameters(one, 'full'));
     // the same density as the one component: ℓ equal to it up to rounding
     assertClose(
       wasm.logLikelihood,
-      run(javascriptKernel(2, 'full', false), X, n, single).logLikelihood,
+      callKernel(javascriptKernel(2, 'full', false), X, n, single).logLikelihood,
       1e-9,
     );
   });
@@ -188,8 +133,8 @@ describe('WebAssembly E-step kernels', () => {
     const n = 40_000; // 1.6 MB of rows: beyond the first 64 KiB page many times over
     const X = Float64Array.from(randomRows(random, n, 5).flat());
     expectIdentical(
-      run(expectationKernel(5, 'full'), X, n, factors),
-      run(javascriptKernel(5, 'full', false), X, n, factors),
+      callKernel(expectationKernel(5, 'full'), X, n, factors),
+      callKernel(javascriptKernel(5, 'full', false), X, n, factors),
     );
   });
 });
