@@ -3,8 +3,9 @@
 // fixtures/reference/public-optima.json, whose targets are scikit-learn's best of up
 // to 300 starts at tol 1e-10 (non-degenerate solutions only) and mclust's fit.
 // A hit is ℓ ≥ target − 1e-6·|target|. gmm runs with scikit-learn's ridge (reg_covar
-// 1e-6), and also without one where that ridge moves ℓ (raw breast cancer), to be
-// judged against mclust, which has none. Prints a table per data set and the misses.
+// 1e-6), and also without one where that ridge moves ℓ (raw breast cancer, or a cell
+// that misses mclust's ℓ), to be judged against mclust, which has none. Prints a
+// table per data set and the misses.
 //
 //   node bench/search_quality.mjs [--only data1,data2] [--scale standard|none] [--json out.json]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -111,25 +112,29 @@ for (const cell of cells) {
   const t0 = performance.now();
   const search = searchCell(data, settingsOf(cell, 1e-6));
   const ours = finalValue(search);
-  // mclust has no ridge: where scikit-learn's 1e-6 moves ℓ (a column of variance below
-  // RIDGE_MATTERS), gmm is judged against mclust by a search without one.
-  const unridged =
-    cell.mclustLogLikelihood !== null &&
-    cell.mclustLogLikelihood !== undefined &&
-    smallest < RIDGE_MATTERS
-      ? finalValue(searchCell(data, settingsOf(cell, 0)))
-      : ours;
   const hit = (value, target) =>
     target === null || target === undefined
       ? null
       : value !== null && value >= target - 1e-6 * Math.abs(target);
+  // mclust has no ridge: where scikit-learn's 1e-6 moves ℓ (a column of variance below
+  // RIDGE_MATTERS, or a cell whose ridged ℓ misses mclust's: standardised breast
+  // cancer's K = 1, whose small eigenvalues move ℓ by 2e-6 relative), gmm is judged
+  // against mclust by a search without one too, and the better of the two counts.
+  const mclustTarget = cell.mclustLogLikelihood;
+  const unridged =
+    mclustTarget !== null &&
+    mclustTarget !== undefined &&
+    (smallest < RIDGE_MATTERS || !hit(ours, mclustTarget))
+      ? finalValue(searchCell(data, settingsOf(cell, 0)))
+      : ours;
+  const againstMclust = unridged === null ? ours : Math.max(ours ?? -Infinity, unridged);
   results.push({
     ...cell,
     ours,
     oursUnridged: unridged,
     ms: performance.now() - t0,
     hitSklearn: hit(ours, cell.bestNonDegenerate),
-    hitMclust: hit(unridged, cell.mclustLogLikelihood),
+    hitMclust: hit(againstMclust, mclustTarget),
     failure: search.failure ?? null,
   });
 }

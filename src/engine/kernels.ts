@@ -68,9 +68,9 @@ export const NEGLIGIBLE_LOG_RATIO = -40;
 const cache = new Map<string, ExpectationKernel>();
 
 /**
- * The kernel for (d, shape, weighted): the JavaScript one below, run as WebAssembly
- * (wasm-kernels.ts) for the calls EM makes most, those that want only the sums, where
- * there is a WebAssembly twin. Both give the same bits.
+ * The kernel for (d, shape, weighted): the JavaScript one below, or its WebAssembly
+ * twin (wasm-kernels.ts) where there is one: unweighted, d up to the unroll limits.
+ * Both give the same bits.
  */
 export function expectationKernel(
   d: number,

@@ -24,7 +24,8 @@ import type { DataMatrix, MixtureParameters } from './types.js';
  *
  * Reseed moves (reseedStarts) merge two components and start the freed one on a
  * single badly explained row, for the structures where a component of a few rows is
- * a legitimate optimum.
+ * a legitimate optimum. Regrow moves (regrowStarts) merge two components, let the
+ * K − 1 left converge, and split one of those.
  */
 
 /** Responsibilities (n×K each) of up to `limit` moves from `parameters`, best-ranked first. */
@@ -93,8 +94,8 @@ export function reseedStarts(
  * axis. A split-and-merge move keeps the other K − 3 components where they are; here
  * they move first, so a component two clusters share can leave and the configuration
  * that K − 1 components prefer gets its extra component where it fits worst. Wine,
- * standardised, full K = 5..8: split-and-merge rounds ended 17 to 128 nats below the
- * optima regrow rounds reach.
+ * standardised, full K = 5..8: the search without them ended 34 to 76 nats below the
+ * optima it reaches with them.
  */
 export function regrowStarts(
   data: DataMatrix,

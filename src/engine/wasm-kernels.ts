@@ -2,19 +2,21 @@ import type { ExpectationKernel, PrecisionShape } from './kernels.js';
 import { F64, FunctionBuilder, I32, OP, moduleBytes } from './wasm-module.js';
 
 /**
- * The E-step kernels of kernels.ts compiled to WebAssembly, for EM's inner loop: rows
- * in, the M-step's sums out (Nₖ, Σ r x, the scatter), no per-row outputs. Each does
- * the very same IEEE operations in the same order as its JavaScript twin (same unrolled
- * expressions, same table exp, the same ℓ parts; WebAssembly neither fuses nor
- * reorders floating-point operations), so the two give identical bits and which one
- * ran never shows in a result. V8 runs it 1.5× (d = 2) to 2× (d = 13) faster than the
- * JavaScript (bench/engine_iteration.mjs), and compiles it before its first call,
- * without the JavaScript's warm-up.
+ * The unrolled E-step kernels of kernels.ts compiled to WebAssembly (unweighted): rows
+ * in; ℓ, the M-step's sums (Nₖ, Σ r x, the scatter) and, when asked, the per-row
+ * outputs (R, LD, LAB, CERT) out. Each does the very same IEEE operations in the same
+ * order as its JavaScript twin (same unrolled expressions, same table exp, the same ℓ
+ * parts; WebAssembly neither fuses nor reorders floating-point operations), so the two
+ * give identical bits and which one ran never shows in a result. Per call, gathering
+ * the sums (bench/wasm_kernel.mjs): 0.41–0.64 of the JavaScript's time for full and diag
+ * at d = 5..24, 0.86 for tied, 0.84 at faithful's size (n = 272, d = 2), where the copies
+ * cost about what the arithmetic saves. It is compiled before its first call, without
+ * the JavaScript's warm-up.
  *
  * Memory layout (bytes), shared by every kernel of a thread: the exp tables (65 powers
  * of two, 64 fractions), three f64 slots for ℓ's parts (ll, logs, product; see
- * kernels.ts ELL_START), then per call T (K), W, M, C, P, NK, SX, SC and X, copied in
- * (X: n×d, the rest small) and the sums copied back out.
+ * kernels.ts ELL_START), then per call T (K), W, M, C, P, NK, SX, SC, X (n×d) and the
+ * per-row outputs asked for, copied in and the results copied back out.
  */
 
 const POWERS_AT = 0;
