@@ -138,7 +138,8 @@ export function geometricMean(values: Float64Array, offset = 0, count = values.l
 
 /** |Σ|^(1/d) of the symmetric d×d matrix at `offset`, by its Cholesky factor; NaN when not positive definite. */
 export function determinantRoot(values: Float64Array, offset: number, d: number): number {
-  const factor = new Float64Array(d * d);
+  // choleskyLower writes every entry of the factor, so a scratch array serves
+  const factor = scratchArray('determinant-root factor', d * d);
   if (!choleskyLower(values, offset, d, factor)) return NaN;
   let logDet = 0;
   for (let j = 0; j < d; j++) logDet += Math.log(factor[j * d + j]);
