@@ -128,6 +128,15 @@ export function startParameters(
   );
   const method = startMethod(settings.init, start);
   const resp = initialResponsibilities(data, settings.nComponents, method, random);
+  return parametersFromMemberships(data, settings, resp);
+}
+
+/** The model's M-step from memberships (n×K) as a start (throws a numeric GmmError). */
+export function parametersFromMemberships(
+  data: DataMatrix,
+  settings: EmSettings,
+  resp: Float64Array,
+): MixtureParameters {
   return estimateGaussianParameters(
     data,
     resp,

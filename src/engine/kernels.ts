@@ -1,4 +1,12 @@
-import { WASM_FULL_LIMIT, WASM_TIED_LIMIT, wasmAvailable, wasmKernel } from './wasm-kernels.js';
+import {
+  EXP_FRACTIONS,
+  EXP_TAYLOR,
+  LN2_64_HI,
+  LN2_64_LO,
+  NEGLIGIBLE_LOG_RATIO,
+  POWERS_OF_TWO,
+} from './fast-exp.js';
+import { wasmKernel } from './wasm-kernels.js';
 
 /**
  * The E-step's n×K hot loop, generated once per (d, covariance shape) with the
@@ -59,18 +67,15 @@ export type PrecisionShape = 'full' | 'diagonal' | 'tied';
  * (bench/engine_iteration.mjs): the tied kernel gains from unrolling (43 → 32 ms), the
  * full one loses (114 → 149 ms: its K·d² body no longer fits the registers).
  */
-const UNROLL_LIMIT = 24;
-const TIED_UNROLL_LIMIT = 32;
-
-/** Below this (log scale, relative to the row's largest term) exp() cannot change the row sum. */
-export const NEGLIGIBLE_LOG_RATIO = -40;
+export const UNROLL_LIMIT = 24;
+export const TIED_UNROLL_LIMIT = 32;
 
 const cache = new Map<string, ExpectationKernel>();
 
 /**
  * The kernel for (d, shape, weighted): the JavaScript one below, or its WebAssembly
- * twin (wasm-kernels.ts) where there is one: unweighted, d up to the unroll limits.
- * Both give the same bits.
+ * twin (wasm-kernels.ts) where there is one: the unweighted unrolled kernels. Both give
+ * the same bits.
  */
 export function expectationKernel(
   d: number,
@@ -81,8 +86,8 @@ export function expectationKernel(
   let kernel = cache.get(key);
   if (kernel === undefined) {
     kernel = javascriptKernel(d, shape, weighted);
-    const twin = shape === 'tied' ? d <= WASM_TIED_LIMIT : d <= WASM_FULL_LIMIT;
-    if (wasmAvailable && twin && !weighted) kernel = wasmKernel(d, shape, kernel);
+    const unrolled = d <= (shape === 'tied' ? TIED_UNROLL_LIMIT : UNROLL_LIMIT);
+    if (unrolled && !weighted) kernel = wasmKernel(d, shape, kernel);
     cache.set(key, kernel);
   }
   return kernel;
@@ -103,24 +108,21 @@ export function javascriptKernel(
 
 const range = (count: number) => Array.from({ length: count }, (_, j) => j);
 
-/**
- * exp(δ) for δ ∈ [−40, 0] as 2^(j/64) · e^r (Tang's table method): j = ⌊64δ/ln 2⌋, r ∈
- * [0, ln2/64) reduced in two parts (Cody–Waite; j·LN2_64_HI is exact for |j| < 2^13),
- * e^r by its Taylor polynomial to r⁶. Relative error below 2e-15, about three times
- * faster than Math.exp, which is a third of the E-step's time otherwise.
- */
-const LN2_64_HI = Math.round((Math.LN2 / 64) * 2 ** 40) / 2 ** 40;
-const LN2_64_LO = Math.LN2 / 64 - LN2_64_HI;
-const EXP_FRACTIONS = Float64Array.from({ length: 64 }, (_, i) => 2 ** (i / 64));
-const POWERS_OF_TWO = Float64Array.from({ length: 65 }, (_, i) => 2 ** (i - 64));
+/** e^r by Horner's rule on EXP_TAYLOR: 1 + r * (1 + r * (0.5 + …)). */
+const TAYLOR_POLYNOMIAL = EXP_TAYLOR.slice(0, -1).reduceRight(
+  (inner, c) => `${c} + r * (${inner})`,
+  `${EXP_TAYLOR[EXP_TAYLOR.length - 1]}`,
+);
 
-/** Statements setting `e` to exp(delta), or 0 below NEGLIGIBLE_LOG_RATIO, for generated code. */
+/**
+ * Statements setting `e` to exp(delta) (fast-exp.ts), or 0 below NEGLIGIBLE_LOG_RATIO,
+ * for generated code.
+ */
 const FAST_EXP = `let e = 0;
       if (delta >= ${NEGLIGIBLE_LOG_RATIO}) {
         const j = Math.floor(delta * ${64 / Math.LN2});
         const r = delta - j * ${LN2_64_HI} - j * ${LN2_64_LO};
-        e = P2[(j >> 6) + 64] * EF[j & 63] *
-          (1 + r * (1 + r * (0.5 + r * (${1 / 6} + r * (${1 / 24} + r * (${1 / 120} + r * ${1 / 720}))))));
+        e = P2[(j >> 6) + 64] * EF[j & 63] * (${TAYLOR_POLYNOMIAL});
       }`;
 
 /**

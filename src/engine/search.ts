@@ -2,6 +2,7 @@ import { dataVariances } from './degeneracy.js';
 import {
   emRun,
   finalLogLikelihood,
+  parametersFromMemberships,
   runSteps,
   startParameters,
   type EmLimits,
@@ -9,7 +10,6 @@ import {
   type StartRun,
 } from './em.js';
 import { wardLabels } from './hierarchical.js';
-import { estimateGaussianParameters } from './m-step.js';
 import { modelHierarchyLabels } from './model-hierarchy.js';
 import { componentOrder, permuteComponents } from './order-components.js';
 import { searchPlan, stepCostPerRow, type SearchPlan } from './search-plan.js';
@@ -60,8 +60,9 @@ export interface CellSearch {
  * The search for one model on `data` (see search-plan.ts and docs/DESIGN.md, "The
  * search"): short runs from random starts and one from Ward's hierarchy; successive
  * halving (the best, and the best of each seeding method, run on, then to
- * convergence, accelerated); then split-and-merge moves from the best (and reseed moves where
- * the structure allows one-row components) until a round improves nothing. Degenerate solutions are refused at every stage (findDegeneracy,
+ * convergence, accelerated); then moves from the best until a round improves nothing:
+ * split-and-merge, then reseeds (where the structure allows one-row components) and
+ * regrows when those fail. Degenerate solutions are refused at every stage (findDegeneracy,
  * against `variances`, the data's column variances). `onStarts` hears of each short
  * run done. `final`: whether `data` are all the rows (false: a subsample whose best
  * solutions the race refines on all rows).
@@ -93,8 +94,14 @@ export function searchCell(
   // split-and-merge rounds stop once the plan's budget is used up.
   const stepCost = n * stepCostPerRow(d, settings.nComponents, settings.covarianceType);
   let spent = 0;
-  const run = (start: number, initial: MixtureParameters, limits: EmLimits) => {
-    const result = runSteps(data, emRun(settings, n, d, limits, start, initial, variances));
+  // `model`: the cell's settings, or a regrow move's K − 1 components.
+  const run = (
+    start: number,
+    initial: MixtureParameters,
+    limits: EmLimits,
+    model: EmSettings = settings,
+  ) => {
+    const result = runSteps(data, emRun(model, n, d, limits, start, initial, variances));
     spent += result.trajectory.length * stepCost;
     return result;
   };
@@ -114,24 +121,9 @@ export function searchCell(
   // (n×(K−1)); undefined when they fail or degenerate.
   const fewerSettings = { ...settings, nComponents: settings.nComponents - 1 };
   const fewerComponents = (merged: Float64Array, start: number) => {
-    let initial: MixtureParameters;
-    try {
-      initial = estimateGaussianParameters(
-        data,
-        merged,
-        fewerSettings.nComponents,
-        settings.covarianceType,
-        settings.regCovar,
-      );
-    } catch (error) {
-      if (isGmmError(error, 'numeric')) return undefined;
-      throw error;
-    }
-    const result = runSteps(
-      data,
-      emRun(fewerSettings, n, d, fullLimits, start, initial, variances),
-    );
-    spent += result.trajectory.length * stepCost;
+    const initial = startFromMemberships(data, fewerSettings, merged);
+    if (initial === undefined) return undefined;
+    const result = run(start, initial, fullLimits, fewerSettings);
     return result.failure === undefined ? result.parameters : undefined;
   };
 
@@ -221,7 +213,8 @@ export function searchCell(
   // (reseedStarts). Only then: tried in every round, they took the budget from the
   // split-and-merge moves (breast cancer, tied K = 6..8, ended 33 to 88 lower in ℓ),
   // while as a fallback the rounds are those without reseeds, step for step, until
-  // split-and-merge moves stop improving, so the result can only rise.
+  // split-and-merge moves stop improving, so the result can only rise. Regrow moves
+  // (regrowStarts) come last in a round, for every structure, on the same terms.
   let best = polished[0];
   let moves = 0;
   for (let round = 0; round < plan.maxRounds && spent < budget; round++) {
@@ -248,13 +241,8 @@ export function searchCell(
     }
     // Regrow moves, as many pairs as the budget left affords (each pair: K − 1
     // components to convergence, ~REGROW_STEPS E-steps, then K − 1 short runs).
-    const regrowPairs = Math.min(
-      plan.regrowPairsPerRound,
-      Math.floor(
-        (budget - spent) /
-          (stepCost * (REGROW_STEPS + (settings.nComponents - 1) * plan.moveIterations)),
-      ),
-    );
+    const pairCost = stepCost * (REGROW_STEPS + (settings.nComponents - 1) * plan.moveIterations);
+    const regrowPairs = Math.min(plan.regrowPairsPerRound, Math.floor((budget - spent) / pairCost));
     if (improved === undefined && regrowPairs > 0) {
       const regrown = regrowStarts(data, best.parameters!, regrowPairs, (merged) =>
         fewerComponents(merged, start),
@@ -293,20 +281,8 @@ function bestMove(
 ): StartRun | undefined {
   const tried: StartRun[] = [];
   for (const resp of candidates) {
-    let initial: MixtureParameters;
-    try {
-      initial = estimateGaussianParameters(
-        data,
-        resp,
-        settings.nComponents,
-        settings.covarianceType,
-        settings.regCovar,
-      );
-    } catch (error) {
-      if (isGmmError(error, 'numeric')) continue;
-      throw error;
-    }
-    tried.push(run.first(initial));
+    const initial = startFromMemberships(data, settings, resp);
+    if (initial !== undefined) tried.push(run.first(initial));
   }
   const current = finalLogLikelihood(from);
   let best: StartRun | undefined;
@@ -491,7 +467,21 @@ function labelledStart(
   const K = settings.nComponents;
   const resp = new Float64Array(data.nSamples * K);
   labels.forEach((label, i) => (resp[i * K + label] = 1));
-  return estimateGaussianParameters(data, resp, K, settings.covarianceType, settings.regCovar);
+  return parametersFromMemberships(data, settings, resp);
+}
+
+/** The M-step from memberships (n×K), or undefined when they give no valid mixture. */
+function startFromMemberships(
+  data: DataMatrix,
+  settings: EmSettings,
+  resp: Float64Array,
+): MixtureParameters | undefined {
+  try {
+    return parametersFromMemberships(data, settings, resp);
+  } catch (error) {
+    if (isGmmError(error, 'numeric')) return undefined;
+    throw error;
+  }
 }
 
 function failedRun(start: number, failure: string): StartRun {

@@ -1,4 +1,12 @@
 import type { ExpectationKernel, PrecisionShape } from './kernels.js';
+import {
+  EXP_FRACTIONS,
+  EXP_TAYLOR,
+  LN2_64_HI,
+  LN2_64_LO,
+  NEGLIGIBLE_LOG_RATIO,
+  POWERS_OF_TWO,
+} from './fast-exp.js';
 import { F64, FunctionBuilder, I32, OP, moduleBytes } from './wasm-module.js';
 
 /**
@@ -20,18 +28,9 @@ import { F64, FunctionBuilder, I32, OP, moduleBytes } from './wasm-module.js';
  */
 
 const POWERS_AT = 0;
-const FRACTIONS_AT = 65 * 8;
-const SLOTS_AT = FRACTIONS_AT + 64 * 8;
+const FRACTIONS_AT = POWERS_OF_TWO.length * 8;
+const SLOTS_AT = FRACTIONS_AT + EXP_FRACTIONS.length * 8;
 const HEAP_AT = SLOTS_AT + 3 * 8;
-
-/** The largest d with a WebAssembly kernel: kernels.ts unrolls up to here too. */
-export const WASM_FULL_LIMIT = 24;
-export const WASM_TIED_LIMIT = 32;
-
-const LN2_64_HI = Math.round((Math.LN2 / 64) * 2 ** 40) / 2 ** 40;
-const LN2_64_LO = Math.LN2 / 64 - LN2_64_HI;
-/** exp's Taylor coefficients to r⁶ (kernels.ts FAST_EXP). */
-const TAYLOR = [1, 1, 0.5, 1 / 6, 1 / 24, 1 / 120, 1 / 720];
 
 const PARAMETERS = [
   'n',
@@ -201,7 +200,7 @@ function kernelModule(d: number, shape: PrecisionShape): Uint8Array<ArrayBuffer>
       fn.get('at').load(0).get('max').op(sub).set('delta');
       fn.f64(0).set('e');
       fn.get('delta')
-        .f64(-40)
+        .f64(NEGLIGIBLE_LOG_RATIO)
         .op(OP.f64Ge)
         .when(() => {
           fn.get('delta')
@@ -215,9 +214,9 @@ function kernelModule(d: number, shape: PrecisionShape): Uint8Array<ArrayBuffer>
           fn.get('j').i32(6).op(OP.i32ShrS).i32(64).op(OP.i32Add).i32(3).op(OP.i32Shl);
           fn.load(POWERS_AT);
           fn.get('j').i32(63).op(OP.i32And).i32(3).op(OP.i32Shl).load(FRACTIONS_AT).op(mul);
-          for (const c of TAYLOR.slice(0, -1)) fn.f64(c).get('r');
-          fn.f64(TAYLOR[TAYLOR.length - 1]).op(mul);
-          for (let c = TAYLOR.length - 2; c >= 0; c--) {
+          for (const c of EXP_TAYLOR.slice(0, -1)) fn.f64(c).get('r');
+          fn.f64(EXP_TAYLOR[EXP_TAYLOR.length - 1]).op(mul);
+          for (let c = EXP_TAYLOR.length - 2; c >= 0; c--) {
             fn.op(add);
             if (c > 0) fn.op(mul);
           }
@@ -305,9 +304,6 @@ interface WasmApi {
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** Whether this runtime has WebAssembly (Node 20 always does; kept for other hosts). */
-export const wasmAvailable = wasm !== undefined;
-
 /** The memory every kernel of this thread shares, and a view of it (renewed on growth). */
 let memory: WasmMemory | undefined;
 let heap = new Float64Array(0);
@@ -316,8 +312,8 @@ function sharedMemory(api: WasmApi): WasmMemory {
   if (memory === undefined) {
     memory = new api.Memory({ initial: 1 });
     heap = new Float64Array(memory.buffer);
-    for (let i = 0; i < 65; i++) heap[POWERS_AT / 8 + i] = 2 ** (i - 64);
-    for (let i = 0; i < 64; i++) heap[FRACTIONS_AT / 8 + i] = 2 ** (i / 64);
+    heap.set(POWERS_OF_TWO, POWERS_AT / 8);
+    heap.set(EXP_FRACTIONS, FRACTIONS_AT / 8);
   }
   return memory;
 }

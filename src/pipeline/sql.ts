@@ -1,6 +1,6 @@
 import { writeNote, type CommandIo } from '../terminal/terminal.js';
 import type { SqlOptions } from './options.js';
-import { NEGLIGIBLE_LOG_RATIO } from '../engine/kernels.js';
+import { NEGLIGIBLE_LOG_RATIO } from '../engine/fast-exp.js';
 import { computePrecisionFactors } from '../engine/precision.js';
 import { logScaleJacobian } from '../io/scaling.js';
 import { checkOutputPaths, openOutput, withSignalCleanup } from '../io/write-output.js';

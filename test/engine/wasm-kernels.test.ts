@@ -7,10 +7,14 @@
  * cannot be wrong together.
  */
 import { describe, expect, it } from 'vitest';
-import { expectationKernel, javascriptKernel } from '../../src/engine/kernels.js';
+import {
+  TIED_UNROLL_LIMIT,
+  UNROLL_LIMIT,
+  expectationKernel,
+  javascriptKernel,
+} from '../../src/engine/kernels.js';
 import { computePrecisionFactors } from '../../src/engine/precision.js';
 import { Random } from '../../src/engine/random.js';
-import { WASM_FULL_LIMIT, WASM_TIED_LIMIT } from '../../src/engine/wasm-kernels.js';
 import type { CovarianceType } from '../../src/engine/types.js';
 import { callKernel, type KernelOutputs } from './kernel-call.js';
 import {
@@ -42,9 +46,9 @@ function expectIdentical(actual: KernelOutputs, expected: KernelOutputs): void {
 }
 
 const STRUCTURES: readonly [CovarianceType, 'full' | 'diagonal' | 'tied', number][] = [
-  ['full', 'full', WASM_FULL_LIMIT],
-  ['diag', 'diagonal', WASM_FULL_LIMIT],
-  ['tied', 'tied', WASM_TIED_LIMIT],
+  ['full', 'full', UNROLL_LIMIT],
+  ['diag', 'diagonal', UNROLL_LIMIT],
+  ['tied', 'tied', TIED_UNROLL_LIMIT],
 ];
 
 describe('WebAssembly E-step kernels', () => {
