@@ -41,6 +41,11 @@ export interface SearchPlan {
    * moves improved nothing; each gives K − 1 candidates.
    */
   readonly regrowPairsPerRound: number;
+  /**
+   * Whether a sweep also grows the model from the best solution of the one with a
+   * component fewer (search.ts, growCell), which it then searches too.
+   */
+  readonly growsFromSmaller: boolean;
   /** Rounds of moves; a round that improves nothing ends them. */
   readonly maxRounds: number;
   /**
@@ -133,6 +138,7 @@ export function searchPlan(
     reseedsPerRound:
       nComponents > 1 && minimumRowsPerComponent(covarianceType, nFeatures) === 0 ? MAX_RESEEDS : 0,
     regrowPairsPerRound: Math.min(MAX_REGROW_PAIRS, (nComponents * (nComponents - 1)) / 2),
+    growsFromSmaller: nComponents > 1,
     maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
     budget: SEARCH_BUDGET,
   };
@@ -148,10 +154,23 @@ export function searchPlan(
         movesPolished: 0,
         reseedsPerRound: 0,
         regrowPairsPerRound: 0,
+        growsFromSmaller: false,
         maxRounds: 0,
       }
     : plan;
 }
+
+/**
+ * E-steps growing a model from K − 1 components takes, about: a short run per
+ * candidate (one per component split), the best few run to convergence.
+ */
+export function growthSteps(plan: SearchPlan, nComponents: number): number {
+  if (!plan.growsFromSmaller) return 0;
+  return (nComponents - 1) * plan.moveIterations + plan.movesPolished * CONVERGENCE_STEPS;
+}
+
+/** E-steps a run to convergence takes, about, for estimates of work (they vary). */
+export const CONVERGENCE_STEPS = 100;
 
 /** E-steps the plan's exploring stages take (short runs, deterministic starts, middle stage). */
 export function plannedSteps(plan: SearchPlan): number {

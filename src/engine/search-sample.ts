@@ -1,9 +1,14 @@
 import { dataVariances } from './degeneracy.js';
 import type { EmSettings } from './em.js';
 import { Random, sampleDistinct } from './random.js';
-import { searchCell, type CellSearch } from './search.js';
+import { growCell, searchCell, type CellSearch } from './search.js';
 import { subsetPatterns } from './row-patterns.js';
-import { effectiveRows, type CovarianceType, type DataMatrix } from './types.js';
+import {
+  effectiveRows,
+  type CovarianceType,
+  type DataMatrix,
+  type MixtureParameters,
+} from './types.js';
 
 /**
  * Multi-start search on large data runs every start on a random subsample, then
@@ -84,6 +89,11 @@ function weightedDraws(weights: Float64Array, draws: number, random: Random): In
 export interface CellTask {
   readonly nComponents: number;
   readonly covarianceType: CovarianceType;
+  /**
+   * Set for the second stage of a sweep: the model's own search, to be grown from the
+   * best solution of the model with a component fewer (search.ts, growCell).
+   */
+  readonly grow?: { readonly search: CellSearch; readonly smaller: MixtureParameters };
 }
 
 /** Reports a search's short runs done (of total) for the model being searched. */
@@ -119,13 +129,11 @@ export function createSearchExecutor(
     // On a subsample the search only ranks solutions for the refinement on all rows,
     // which converges to --tol: ranking needs no more than SUBSAMPLE_TOL.
     const tol = rows < effective ? Math.max(settings.tol, SUBSAMPLE_TOL) : settings.tol;
-    return searchCell(
-      search.data,
-      { ...settings, ...task, tol },
-      search.variances,
-      onStarts,
-      rows >= effective,
-    );
+    const { grow, ...model } = task;
+    const cellSettings = { ...settings, ...model, tol };
+    return grow === undefined
+      ? searchCell(search.data, cellSettings, search.variances, onStarts, rows >= effective)
+      : growCell(search.data, cellSettings, grow.search, grow.smaller, search.variances);
   };
 }
 

@@ -7,6 +7,7 @@ import { dataVariances } from './degeneracy.js';
 import { expectationStep } from './e-step.js';
 import { freeParameterCount } from './parameter-count.js';
 import { scoreRows } from './predict.js';
+import { searchPlan } from './search-plan.js';
 import { refineRace, type EStepExecutor, type RaceResult } from './race.js';
 import {
   createSearchExecutor,
@@ -145,12 +146,12 @@ export async function sweepModels(
     componentCounts.map((nComponents) => ({ nComponents, covarianceType })),
   );
   const runnable = models.filter((m) => m.nComponents <= nSamples);
-  const searches = await runner.search(data, settings, runnable, (progress) =>
+  // Weighted rows count as the rows they stand for (search-sample.ts decides the same way).
+  const effective = effectiveRows(data);
+  const searches = await searchAndGrow(data, settings, runnable, runner, (progress) =>
     onProgress?.({ phase: 'search', ...progress }),
   );
   const searchOf = (model: CellTask) => searches[runnable.indexOf(model)];
-  // Weighted rows count as the rows they stand for (search-sample.ts decides the same way).
-  const effective = effectiveRows(data);
   const subsampled = (model: CellTask) =>
     searchRowCount(model.nComponents, nFeatures) < Math.round(effective);
 
@@ -228,6 +229,59 @@ export async function sweepModels(
       if (!isGmmError(error, 'numeric')) throw error;
       return { ...model, result: undefined, failure: error.message, stoppedEarly: false };
     }
+  });
+}
+
+/**
+ * The searches of `tasks` (in their order), each grown from the best solution of its
+ * model with a component fewer where the plan says so (search.ts, growCell): first
+ * every model and every such smaller one is searched on its own, then each grows from
+ * its neighbour's search. A model's result thus depends only on its own and its
+ * neighbour's search, so `fit -k K` (which searches K − 1 too) gives the sweep's cell K.
+ */
+async function searchAndGrow(
+  data: DataMatrix,
+  settings: SweepSettings,
+  tasks: readonly CellTask[],
+  runner: SweepRunner,
+  onProgress?: (progress: SearchProgress) => void,
+): Promise<CellSearch[]> {
+  const key = (task: CellTask) => `${task.covarianceType}/${task.nComponents}`;
+  const smallerOf = (task: CellTask): CellTask => ({
+    nComponents: task.nComponents - 1,
+    covarianceType: task.covarianceType,
+  });
+  const growing = tasks.filter(
+    (task) =>
+      searchPlan(
+        effectiveRows(data),
+        data.nFeatures,
+        task.nComponents,
+        task.covarianceType,
+        settings.nInit,
+      ).growsFromSmaller,
+  );
+  const searched = [...tasks];
+  for (const task of growing.map(smallerOf)) {
+    if (!searched.some((t) => key(t) === key(task))) searched.push(task);
+  }
+  const total = searched.length + growing.length;
+  const alone = await runner.search(data, settings, searched, (progress) =>
+    onProgress?.({ ...progress, total }),
+  );
+  const aloneOf = (task: CellTask) => alone[searched.findIndex((t) => key(t) === key(task))];
+  const growTasks: CellTask[] = [];
+  for (const task of growing) {
+    const smaller = aloneOf(smallerOf(task)).solutions[0]?.parameters;
+    if (smaller !== undefined)
+      growTasks.push({ ...task, grow: { search: aloneOf(task), smaller } });
+  }
+  const grown = await runner.search(data, settings, growTasks, (progress) =>
+    onProgress?.({ ...progress, done: searched.length + progress.done, total }),
+  );
+  return tasks.map((task) => {
+    const g = growTasks.findIndex((t) => key(t) === key(task));
+    return g >= 0 ? grown[g] : aloneOf(task);
   });
 }
 

@@ -25,7 +25,7 @@ import type { DataMatrix, MixtureParameters } from './types.js';
  * Reseed moves (reseedStarts) merge two components and start the freed one on a
  * single badly explained row, for the structures where a component of a few rows is
  * a legitimate optimum. Regrow moves (regrowStarts) merge two components, let the
- * K − 1 left converge, and split one of those.
+ * K − 1 left converge, and split one of those (grownStarts).
  */
 
 /** Responsibilities (n×K each) of up to `limit` moves from `parameters`, best-ranked first. */
@@ -110,21 +110,34 @@ export function regrowStarts(
   for (const { i, j } of rankPairs(resp, n, K, data.rowWeights).slice(0, pairLimit)) {
     const merged = withoutColumn(mergedInto(resp, n, K, i, j), n, K, j);
     const fewer = converge(merged);
-    if (fewer === undefined) continue;
-    const { resp: fewerResp } = predictMemberships(data, fewer);
-    for (let k = 0; k < K - 1; k++) {
-      const grown = new Float64Array(n * K);
-      for (let row = 0; row < n; row++) {
-        for (let c = 0; c < K - 1; c++) grown[row * K + c] = fewerResp[row * (K - 1) + c];
-      }
-      splitAlongPrincipalAxis(data, grown, K, k, K - 1);
-      starts.push(grown);
-    }
+    if (fewer !== undefined) starts.push(...grownStarts(data, fewer));
   }
   return starts;
 }
 
 /** `resp` (n×K) without column j: n×(K−1). */
+/**
+ * Responsibilities (n×(K+1) each) of K + 1 components grown from the K of `fewer`: each
+ * of them in turn split in two along its principal axis, the others kept. Regrow moves
+ * grow the K − 1 components a merge left; a sweep grows each model from the best
+ * solution of the one with a component fewer (search.ts, growCell).
+ */
+export function grownStarts(data: DataMatrix, fewer: MixtureParameters): Float64Array[] {
+  const n = data.nSamples;
+  const K = fewer.nComponents + 1;
+  const { resp: fewerResp } = predictMemberships(data, fewer);
+  const starts: Float64Array[] = [];
+  for (let k = 0; k < K - 1; k++) {
+    const grown = new Float64Array(n * K);
+    for (let row = 0; row < n; row++) {
+      for (let c = 0; c < K - 1; c++) grown[row * K + c] = fewerResp[row * (K - 1) + c];
+    }
+    splitAlongPrincipalAxis(data, grown, K, k, K - 1);
+    starts.push(grown);
+  }
+  return starts;
+}
+
 function withoutColumn(resp: Float64Array, n: number, K: number, j: number): Float64Array {
   const out = new Float64Array(n * (K - 1));
   for (let row = 0; row < n; row++) {
