@@ -14,7 +14,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const { searchCell } = await import(pathToFileURL(join(root, 'dist', 'engine', 'search.js')).href);
+const { sweepModels } = await import(
+  pathToFileURL(join(root, 'dist', 'engine', 'select-model.js')).href
+);
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -82,11 +84,6 @@ function settingsOf(cell, regCovar) {
   };
 }
 
-function finalValue(search) {
-  const best = search.solutions[0];
-  return best === undefined ? null : best.trajectory[best.trajectory.length - 1];
-}
-
 function smallestVariance({ values, nSamples: n, nFeatures: d }) {
   let smallest = Infinity;
   for (let j = 0; j < d; j++) {
@@ -102,41 +99,71 @@ function smallestVariance({ values, nSamples: n, nFeatures: d }) {
 const cache = new Map();
 const results = [];
 const started = performance.now();
+const hit = (value, target) =>
+  target === null || target === undefined
+    ? null
+    : value !== null && value >= target - 1e-6 * Math.abs(target);
+/** ℓ of each K of one structure, by a sweep (null where the cell failed), and its reasons. */
+async function sweep(data, covarianceType, componentCounts, regCovar) {
+  // each cell's K and structure override the settings' own
+  const settings = settingsOf({ covarianceType, nComponents: 1 }, regCovar);
+  const swept = await sweepModels(data, componentCounts, [covarianceType], settings);
+  return new Map(
+    swept.map((c) => [
+      c.nComponents,
+      { value: c.result?.fit.logLikelihood ?? null, failure: c.failure ?? null },
+    ]),
+  );
+}
+const groups = new Map();
 for (const cell of cells) {
-  const key = `${cell.data}/${cell.scale}`;
+  const key = `${cell.data}/${cell.scale}/${cell.covarianceType}`;
+  if (!groups.has(key)) groups.set(key, []);
+  groups.get(key).push(cell);
+}
+for (const group of groups.values()) {
+  const { data: name, scale, covarianceType } = group[0];
+  const key = `${name}/${scale}`;
   if (!cache.has(key)) {
-    const loaded = load(cell.data, cell.scale);
+    const loaded = load(name, scale);
     cache.set(key, { data: loaded, smallest: smallestVariance(loaded) });
   }
   const { data, smallest } = cache.get(key);
   const t0 = performance.now();
-  const search = searchCell(data, settingsOf(cell, 1e-6));
-  const ours = finalValue(search);
-  const hit = (value, target) =>
-    target === null || target === undefined
-      ? null
-      : value !== null && value >= target - 1e-6 * Math.abs(target);
-  // mclust has no ridge: where scikit-learn's 1e-6 moves ℓ (a column of variance below
-  // RIDGE_MATTERS, or a cell whose ridged ℓ misses mclust's: standardised breast
-  // cancer's K = 1, whose small eigenvalues move ℓ by 2e-6 relative), gmm is judged
-  // against mclust by a search without one too, and the better of the two counts.
-  const mclustTarget = cell.mclustLogLikelihood;
-  const unridged =
-    mclustTarget !== null &&
-    mclustTarget !== undefined &&
-    (smallest < RIDGE_MATTERS || !hit(ours, mclustTarget))
-      ? finalValue(searchCell(data, settingsOf(cell, 0)))
-      : ours;
-  const againstMclust = unridged === null ? ours : Math.max(ours ?? -Infinity, unridged);
-  results.push({
-    ...cell,
-    ours,
-    oursUnridged: unridged,
-    ms: performance.now() - t0,
-    hitSklearn: hit(ours, cell.bestNonDegenerate),
-    hitMclust: hit(againstMclust, mclustTarget),
-    failure: search.failure ?? null,
-  });
+  const ridged = await sweep(
+    data,
+    covarianceType,
+    group.map((c) => c.nComponents),
+    1e-6,
+  );
+  for (const cell of group) {
+    const { value: ours, failure } = ridged.get(cell.nComponents);
+    // mclust has no ridge: where scikit-learn's 1e-6 moves ℓ (a column of variance below
+    // RIDGE_MATTERS, or a cell whose ridged ℓ misses mclust's: standardised breast
+    // cancer's K = 1, whose small eigenvalues move ℓ by 2e-6 relative), gmm is judged
+    // against mclust by a fit without one too (as `fit -k K --reg-covar 0`), and the
+    // better of the two counts.
+    const mclustTarget = cell.mclustLogLikelihood;
+    const unridged =
+      mclustTarget !== null &&
+      mclustTarget !== undefined &&
+      (smallest < RIDGE_MATTERS || !hit(ours, mclustTarget))
+        ? (await sweep(data, covarianceType, [cell.nComponents], 0)).get(cell.nComponents).value
+        : ours;
+    const againstMclust = unridged === null ? ours : Math.max(ours ?? -Infinity, unridged);
+    results.push({
+      ...cell,
+      ours,
+      oursUnridged: unridged,
+      ms: 0,
+      hitSklearn: hit(ours, cell.bestNonDegenerate),
+      hitMclust: hit(againstMclust, mclustTarget),
+      failure,
+    });
+  }
+  // the group's time, shared by its cells
+  const ms = performance.now() - t0;
+  for (const r of results.slice(-group.length)) r.ms = ms / group.length;
 }
 const seconds = (performance.now() - started) / 1000;
 

@@ -92,6 +92,7 @@ export const inlineRunner: SweepRunner = {
   async search(data, settings, tasks, onProgress) {
     const execute = createSearchExecutor(data, settings);
     return tasks.map((task, index) => {
+      onProgress?.({ done: index, total: tasks.length, task });
       const search = execute(task, (done, total) =>
         onProgress?.({ done: index, total: tasks.length, task, starts: { done, total } }),
       );

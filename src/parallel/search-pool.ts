@@ -59,6 +59,7 @@ export function sweepRunnerWithThreads(threads: number): SweepRunner {
                   }
                   const request: SearchRequest = { index, task: tasks[index] };
                   worker.postMessage(request);
+                  onProgress?.({ done, total: tasks.length, task: tasks[index] });
                 };
                 worker.on('message', (message: SearchMessage) => {
                   if ('error' in message) {

@@ -58,7 +58,8 @@ export function terminalProgress(io: CommandIo, label: string, quiet: boolean): 
 }
 
 /**
- * "model 3/10 · K=5 full: start 120/300", or "refining on all rows 2/30 · K=5 full ·
+ * "searching model 3/10 · K=5 full: start 120/300", "growing 12/19 · K=5 full from
+ * K=4" (a sweep's second stage, select-model.ts), or "refining on all rows 2/30 · K=5 full ·
  * iteration 14 · ℓ −1.2345678e+7".
  */
 export function describeSweep(progress: SweepProgress): string {
@@ -66,9 +67,14 @@ export function describeSweep(progress: SweepProgress): string {
   const model = (task: { nComponents: number; covarianceType: string }) =>
     `K=${task.nComponents} ${task.covarianceType}`;
   if (progress.phase === 'search') {
-    const counted = `model ${Math.min(done + 1, total)}/${total}`;
-    if (progress.task === undefined || progress.starts === undefined) return `searching ${counted}`;
-    return `searching ${counted} · ${model(progress.task)}: start ${progress.starts.done}/${progress.starts.total}`;
+    const counted = `${Math.min(done + 1, total)}/${total}`;
+    const { task } = progress;
+    if (task?.grow !== undefined) {
+      return `growing ${counted} · ${model(task)} from K=${task.nComponents - 1}`;
+    }
+    if (task === undefined) return `searching model ${counted}`;
+    if (progress.starts === undefined) return `searching model ${counted} · ${model(task)}`;
+    return `searching model ${counted} · ${model(task)}: start ${progress.starts.done}/${progress.starts.total}`;
   }
   return `refining on all rows ${done}/${total} done · ${model(progress.task)} · iteration ${progress.iteration} · ℓ ${progress.logLikelihood.toPrecision(8)}`;
 }

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { describeSweep, terminalProgress } from '../../src/terminal/progress.js';
+import type { MixtureParameters } from '../../src/engine/types.js';
 
 /** A CommandIo whose stderr is a terminal or not, recording what is written to it. */
 function fakeIo(isTTY: boolean) {
@@ -72,6 +73,20 @@ describe('terminalProgress', () => {
         starts: { done: 48, total: 125 },
       }),
     ).toBe('searching model 4/12 · K=4 tied: start 48/125');
+    const task = { nComponents: 5, covarianceType: 'full' } as const;
+    expect(describeSweep({ phase: 'search', done: 3, total: 12, task })).toBe(
+      'searching model 4/12 · K=5 full',
+    );
+    const search = { solutions: [], starts: [], moves: 0, failure: 'none' };
+    const smaller = { nComponents: 4 } as MixtureParameters;
+    expect(
+      describeSweep({
+        phase: 'search',
+        done: 10,
+        total: 12,
+        task: { ...task, grow: { search, smaller } },
+      }),
+    ).toBe('growing 11/12 · K=5 full from K=4');
     expect(
       describeSweep({
         phase: 'refine',
