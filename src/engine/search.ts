@@ -405,7 +405,11 @@ export interface MixtureFit {
   readonly moves: number;
 }
 
-/** Fits one model by the search (searchCell) on all of `data`. Throws NumericError when it fails. */
+/**
+ * Fits one model by its own search (searchCell) on all of `data`, without growing it
+ * from K − 1 components (`fit -k K` does both: select-model.ts). Throws NumericError
+ * when it fails.
+ */
 export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
   const search = searchCell(data, settings);
   return mixtureFit(settings, search, search.solutions);

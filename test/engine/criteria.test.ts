@@ -200,7 +200,7 @@ describe('sweepModels and bestCell', () => {
     expect(best.nComponents).toBe(2);
   });
 
-  it('a sweep cell is the fit fitMixture gives, whatever order the models run in', async () => {
+  it('a sweep cell is the fit of its model alone (fit -k K), whatever order the models run in', async () => {
     const data = toDataMatrix(TWO_BLOBS);
     // search the models last to first, return them in task order
     const reversed: SweepRunner = {
@@ -210,9 +210,10 @@ describe('sweepModels and bestCell', () => {
         return searches.reverse();
       },
     };
-    const cells = await sweepModels(data, [2, 3], ['diag'], SETTINGS, reversed);
+    const cells = await sweepModels(data, [2, 3, 4], ['diag'], SETTINGS, reversed);
     const cell = cells[1];
-    const fit = fitMixture(data, { ...SETTINGS, nComponents: 3, covarianceType: 'diag' });
+    const [alone] = await sweepModels(data, [3], ['diag'], SETTINGS);
+    const fit = alone.result!.fit;
     expect(bytes(cell.result!.fit.parameters.means)).toEqual(bytes(fit.parameters.means));
     expect(bytes(cell.result!.fit.parameters.covariances)).toEqual(
       bytes(fit.parameters.covariances),
