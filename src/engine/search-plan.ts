@@ -161,12 +161,11 @@ export function searchPlan(
 }
 
 /**
- * E-steps growing a model from K − 1 components takes, about: a short run per
- * candidate (one per component split), the best few run to convergence.
+ * E-steps growing a model from K − 1 components takes, about: each candidate (one
+ * per component split) run to convergence (search.ts, growCell).
  */
 export function growthSteps(plan: SearchPlan, nComponents: number): number {
-  if (!plan.growsFromSmaller) return 0;
-  return (nComponents - 1) * plan.moveIterations + plan.movesPolished * CONVERGENCE_STEPS;
+  return plan.growsFromSmaller ? (nComponents - 1) * CONVERGENCE_STEPS : 0;
 }
 
 /** E-steps a run to convergence takes, about, for estimates of work (they vary). */
