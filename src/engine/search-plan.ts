@@ -43,9 +43,10 @@ export interface SearchPlan {
   readonly regrowPairsPerRound: number;
   /**
    * Whether a sweep also grows the model from the best solution of the one with a
-   * component fewer (search.ts, growCell), which it then searches too.
+   * component fewer and shrinks it from the one with a component more (search.ts,
+   * fromNeighbours), which it then searches too.
    */
-  readonly growsFromSmaller: boolean;
+  readonly fromNeighbours: boolean;
   /** Rounds of moves; a round that improves nothing ends them. */
   readonly maxRounds: number;
   /**
@@ -138,7 +139,7 @@ export function searchPlan(
     reseedsPerRound:
       nComponents > 1 && minimumRowsPerComponent(covarianceType, nFeatures) === 0 ? MAX_RESEEDS : 0,
     regrowPairsPerRound: Math.min(MAX_REGROW_PAIRS, (nComponents * (nComponents - 1)) / 2),
-    growsFromSmaller: nComponents > 1,
+    fromNeighbours: nComponents > 1,
     maxRounds: nComponents === 1 ? 0 : MAX_ROUNDS,
     budget: SEARCH_BUDGET,
   };
@@ -154,18 +155,21 @@ export function searchPlan(
         movesPolished: 0,
         reseedsPerRound: 0,
         regrowPairsPerRound: 0,
-        growsFromSmaller: false,
+        fromNeighbours: false,
         maxRounds: 0,
       }
     : plan;
 }
 
 /**
- * E-steps growing a model from K − 1 components takes, about: each candidate (one
- * per component split) run to convergence (search.ts, growCell).
+ * E-steps improving a model from its neighbours takes, about (search.ts,
+ * fromNeighbours): each candidate grown from K − 1 run to convergence, a short run for
+ * each shrunk from K + 1 and the best few of those to convergence.
  */
-export function growthSteps(plan: SearchPlan, nComponents: number): number {
-  return plan.growsFromSmaller ? (nComponents - 1) * CONVERGENCE_STEPS : 0;
+export function neighbourSteps(plan: SearchPlan, nComponents: number): number {
+  if (!plan.fromNeighbours) return 0;
+  const shrunk = ((nComponents + 1) * nComponents) / 2;
+  return (nComponents - 1 + plan.movesPolished) * CONVERGENCE_STEPS + shrunk * plan.moveIterations;
 }
 
 /** E-steps a run to convergence takes, about, for estimates of work (they vary). */

@@ -1,14 +1,9 @@
 import { dataVariances } from './degeneracy.js';
 import type { EmSettings } from './em.js';
 import { Random, sampleDistinct } from './random.js';
-import { growCell, searchCell, type CellSearch } from './search.js';
+import { fromNeighbours, searchCell, type CellSearch, type Neighbours } from './search.js';
 import { subsetPatterns } from './row-patterns.js';
-import {
-  effectiveRows,
-  type CovarianceType,
-  type DataMatrix,
-  type MixtureParameters,
-} from './types.js';
+import { effectiveRows, type CovarianceType, type DataMatrix } from './types.js';
 
 /**
  * Multi-start search on large data runs every start on a random subsample, then
@@ -90,10 +85,10 @@ export interface CellTask {
   readonly nComponents: number;
   readonly covarianceType: CovarianceType;
   /**
-   * Set for the second stage of a sweep: the model's own search, to be grown from the
-   * best solution of the model with a component fewer (search.ts, growCell).
+   * Set for the second stage of a sweep: the model's own search, to be carried on
+   * from its neighbours' best solutions (search.ts, fromNeighbours).
    */
-  readonly grow?: { readonly search: CellSearch; readonly smaller: MixtureParameters };
+  readonly neighbours?: Neighbours & { readonly search: CellSearch };
 }
 
 /** Reports a search's short runs done (of total) for the model being searched. */
@@ -129,11 +124,11 @@ export function createSearchExecutor(
     // On a subsample the search only ranks solutions for the refinement on all rows,
     // which converges to --tol: ranking needs no more than SUBSAMPLE_TOL.
     const tol = rows < effective ? Math.max(settings.tol, SUBSAMPLE_TOL) : settings.tol;
-    const { grow, ...model } = task;
+    const { neighbours, ...model } = task;
     const cellSettings = { ...settings, ...model, tol };
-    return grow === undefined
+    return neighbours === undefined
       ? searchCell(search.data, cellSettings, search.variances, onStarts, rows >= effective)
-      : growCell(search.data, cellSettings, grow.search, grow.smaller, search.variances);
+      : fromNeighbours(search.data, cellSettings, neighbours.search, neighbours, search.variances);
   };
 }
 

@@ -13,7 +13,13 @@ import { wardLabels } from './hierarchical.js';
 import { modelHierarchyLabels } from './model-hierarchy.js';
 import { componentOrder, permuteComponents } from './order-components.js';
 import { CONVERGENCE_STEPS, searchPlan, stepCostPerRow, type SearchPlan } from './search-plan.js';
-import { grownStarts, regrowStarts, reseedStarts, splitMergeStarts } from './split-merge.js';
+import {
+  grownStarts,
+  regrowStarts,
+  reseedStarts,
+  shrunkStarts,
+  splitMergeStarts,
+} from './split-merge.js';
 import { effectiveRows, startMethod, type DataMatrix, type MixtureParameters } from './types.js';
 import { GmmError, isGmmError } from '../errors.js';
 
@@ -221,49 +227,64 @@ export function searchCell(
   };
 }
 
+/** The best solutions of a model's neighbours: K − 1 and K + 1 components, same structure. */
+export interface Neighbours {
+  readonly smaller?: MixtureParameters;
+  readonly larger?: MixtureParameters;
+}
+
 /**
  * A model's search (`search`, from searchCell on the same `data`) carried on from the
- * best solution of the model with a component fewer (`smaller`, K − 1 components of
- * the same structure): each of its components split in turn (grownStarts) gives a
- * candidate, and when one beats the search's best, moves (improveByMoves) go on from
- * it. The search alone reaches the optimum K − 1 components leave room for only by
- * chance: standardised breast cancer, tied K = 5, it ended 285 nats below the optimum
- * grown from K = 4, and 96 below scikit-learn's best of 300 starts. A sweep grows
- * every model from its neighbour's search; `fit -k K` searches K − 1 too, so its
- * result is the sweep's cell K. A failed search may be rescued; the result is never
- * below `search`'s best.
+ * best solutions of its neighbours' searches:
+ * - grown from K − 1 (`smaller`): each of its components split in turn (grownStarts),
+ *   every candidate run to convergence, none stopped early for looking unable to pass
+ *   the best so far: they are few, and the one that reaches the optimum can rank low
+ *   after a short run and climb slowly (iris raw, diag K = 7: 0.05 nats short with
+ *   moves' rules);
+ * - shrunk from K + 1 (`larger`): each pair of its components merged (shrunkStarts),
+ *   run by moves' rules (a short run each, the best few on past the bar): there are
+ *   K(K + 1)/2 of them.
+ * When the best candidate beats the search's best, moves (improveByMoves) go on from
+ * it. The search alone reaches the optimum K − 1 components leave room for, or the
+ * one K + 1 components crowd into, only by chance: standardised breast cancer, tied
+ * K = 5, it ended 285 nats below the optimum grown from K = 4 (96 below
+ * scikit-learn's best of 300 starts); faithful standardised, tied K = 7, 2.5 below the
+ * one shrunk from K = 8. A sweep does this for every model from its neighbours'
+ * searches alone; `fit -k K` searches K − 1 and K + 1 too, so its result is the
+ * sweep's cell K. A failed search may be rescued; the result is never below
+ * `search`'s best.
  */
-export function growCell(
+export function fromNeighbours(
   data: DataMatrix,
   settings: EmSettings,
   search: CellSearch,
-  smaller: MixtureParameters,
+  { smaller, larger }: Neighbours,
   variances: Float64Array = dataVariances(data),
 ): CellSearch {
   const context = searchContext(data, settings, variances);
   const { plan } = context;
-  if (!plan.growsFromSmaller || smaller.nComponents !== settings.nComponents - 1) return search;
+  const K = settings.nComponents;
+  if (!plan.fromNeighbours) return search;
   const polished = [...search.solutions];
   const from = polished[0];
-  // All K − 1 candidates run to convergence, none stopped early for looking unable to
-  // pass the best so far: they are few, and the one that reaches the optimum can rank
-  // low after a short run and climb slowly (iris raw, diag K = 7: 0.05 nats short with
-  // the four best-ranked candidates stopped by the bar, moves' rules).
-  const candidates = grownStarts(data, smaller);
-  const runs: MoveRuns = {
-    first: moveRuns(context, from?.start ?? 0).first,
-    rest: (candidate) => context.continueRun(candidate, context.fullLimits),
-  };
-  const grown = bestMove(
-    data,
-    settings,
-    from,
-    candidates,
-    { ...plan, movesPolished: candidates.length },
-    runs,
-  );
-  if (grown === undefined) return search;
-  polished.unshift(grown);
+  const runs = moveRuns(context, from?.start ?? 0);
+  let best: StartRun | undefined;
+  if (smaller?.nComponents === K - 1) {
+    const candidates = grownStarts(data, smaller);
+    best = bestMove(
+      data,
+      settings,
+      from,
+      candidates,
+      { ...plan, movesPolished: candidates.length },
+      { ...runs, rest: (candidate) => context.continueRun(candidate, context.fullLimits) },
+    );
+  }
+  if (larger?.nComponents === K + 1) {
+    best = bestMove(data, settings, best ?? from, shrunkStarts(data, larger), plan, runs) ?? best;
+  }
+  if (best === undefined) return search;
+  polished.unshift(best);
   const moves = 1 + improveByMoves(data, settings, context, polished, plan.budget);
   return {
     solutions: distinct(polished, settings.tol).slice(0, KEPT_SOLUTIONS),

@@ -149,7 +149,7 @@ export async function sweepModels(
   const runnable = models.filter((m) => m.nComponents <= nSamples);
   // Weighted rows count as the rows they stand for (search-sample.ts decides the same way).
   const effective = effectiveRows(data);
-  const searches = await searchAndGrow(data, settings, runnable, runner, (progress) =>
+  const searches = await searchWithNeighbours(data, settings, runnable, runner, (progress) =>
     onProgress?.({ phase: 'search', ...progress }),
   );
   const searchOf = (model: CellTask) => searches[runnable.indexOf(model)];
@@ -234,13 +234,14 @@ export async function sweepModels(
 }
 
 /**
- * The searches of `tasks` (in their order), each grown from the best solution of its
- * model with a component fewer where the plan says so (search.ts, growCell): first
- * every model and every such smaller one is searched on its own, then each grows from
- * its neighbour's search. A model's result thus depends only on its own and its
- * neighbour's search, so `fit -k K` (which searches K − 1 too) gives the sweep's cell K.
+ * The searches of `tasks` (in their order), each carried on from the best solutions
+ * of its model's neighbours (K − 1 and K + 1 components, same structure) where the
+ * plan says so (search.ts, fromNeighbours): first every model and every such
+ * neighbour is searched on its own, then each model is improved from its neighbours'
+ * searches. A model's result thus depends only on its own and its neighbours' searches,
+ * so `fit -k K` (which searches K − 1 and K + 1 too) gives the sweep's cell K.
  */
-async function searchAndGrow(
+async function searchWithNeighbours(
   data: DataMatrix,
   settings: SweepSettings,
   tasks: readonly CellTask[],
@@ -248,11 +249,11 @@ async function searchAndGrow(
   onProgress?: (progress: SearchProgress) => void,
 ): Promise<CellSearch[]> {
   const key = (task: CellTask) => `${task.covarianceType}/${task.nComponents}`;
-  const smallerOf = (task: CellTask): CellTask => ({
-    nComponents: task.nComponents - 1,
+  const offset = (task: CellTask, by: number): CellTask => ({
+    nComponents: task.nComponents + by,
     covarianceType: task.covarianceType,
   });
-  const growing = tasks.filter(
+  const improved = tasks.filter(
     (task) =>
       searchPlan(
         effectiveRows(data),
@@ -260,29 +261,33 @@ async function searchAndGrow(
         task.nComponents,
         task.covarianceType,
         settings.nInit,
-      ).growsFromSmaller,
+      ).fromNeighbours,
   );
   const searched = [...tasks];
-  for (const task of growing.map(smallerOf)) {
-    if (!searched.some((t) => key(t) === key(task))) searched.push(task);
+  for (const task of improved.flatMap((t) => [offset(t, -1), offset(t, 1)])) {
+    const fits = task.nComponents >= 1 && task.nComponents <= data.nSamples;
+    if (fits && !searched.some((t) => key(t) === key(task))) searched.push(task);
   }
-  const total = searched.length + growing.length;
+  const total = searched.length + improved.length;
   const alone = await runner.search(data, settings, searched, (progress) =>
     onProgress?.({ ...progress, total }),
   );
   const aloneOf = (task: CellTask) => alone[searched.findIndex((t) => key(t) === key(task))];
-  const growTasks: CellTask[] = [];
-  for (const task of growing) {
-    const smaller = aloneOf(smallerOf(task)).solutions[0]?.parameters;
-    if (smaller !== undefined)
-      growTasks.push({ ...task, grow: { search: aloneOf(task), smaller } });
-  }
-  const grown = await runner.search(data, settings, growTasks, (progress) =>
+  const bestOf = (task: CellTask) => aloneOf(task)?.solutions[0]?.parameters;
+  const secondStage: CellTask[] = improved.map((task) => ({
+    ...task,
+    neighbours: {
+      search: aloneOf(task),
+      smaller: bestOf(offset(task, -1)),
+      larger: bestOf(offset(task, 1)),
+    },
+  }));
+  const carried = await runner.search(data, settings, secondStage, (progress) =>
     onProgress?.({ ...progress, done: searched.length + progress.done, total }),
   );
   return tasks.map((task) => {
-    const g = growTasks.findIndex((t) => key(t) === key(task));
-    return g >= 0 ? grown[g] : aloneOf(task);
+    const c = secondStage.findIndex((t) => key(t) === key(task));
+    return c >= 0 ? carried[c] : aloneOf(task);
   });
 }
 

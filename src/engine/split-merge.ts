@@ -120,7 +120,7 @@ export function regrowStarts(
  * Responsibilities (n×(K+1) each) of K + 1 components grown from the K of `fewer`: each
  * of them in turn split in two along its principal axis, the others kept. Regrow moves
  * grow the K − 1 components a merge left; a sweep grows each model from the best
- * solution of the one with a component fewer (search.ts, growCell).
+ * solution of the one with a component fewer (search.ts, fromNeighbours).
  */
 export function grownStarts(data: DataMatrix, fewer: MixtureParameters): Float64Array[] {
   const n = data.nSamples;
@@ -136,6 +136,21 @@ export function grownStarts(data: DataMatrix, fewer: MixtureParameters): Float64
     starts.push(grown);
   }
   return starts;
+}
+
+/**
+ * Responsibilities (n×(K−1) each) of K − 1 components shrunk from the K of `larger`:
+ * every pair merged in turn, j into i, by merge score (rankPairs), the best first. A
+ * sweep shrinks each model from the best solution of the one with a component more
+ * (search.ts, fromNeighbours).
+ */
+export function shrunkStarts(data: DataMatrix, larger: MixtureParameters): Float64Array[] {
+  const from = movesFrom(data, larger, 1);
+  if (from === undefined) return [];
+  const { resp, n, K } = from;
+  return rankPairs(resp, n, K, data.rowWeights).map(({ i, j }) =>
+    withoutColumn(mergedInto(resp, n, K, i, j), n, K, j),
+  );
 }
 
 function withoutColumn(resp: Float64Array, n: number, K: number, j: number): Float64Array {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { blockCount } from '../engine/e-step.js';
-import { growthSteps, plannedSteps, searchPlan, stepCostPerRow } from '../engine/search-plan.js';
+import { neighbourSteps, plannedSteps, searchPlan, stepCostPerRow } from '../engine/search-plan.js';
 import { searchRowCount } from '../engine/search-sample.js';
 import type { CellSearch } from '../engine/search.js';
 import { inlineRunner, type CellTask, type SweepRunner } from '../engine/select-model.js';
@@ -97,13 +97,13 @@ export function sweepRunnerWithThreads(threads: number): SweepRunner {
   };
 }
 
-/** Operations the exploring stages of these searches (or growths) will take (see search-plan.ts). */
+/** Operations the exploring stages of these searches (or improvements from neighbours) will take (see search-plan.ts). */
 function searchWork(data: DataMatrix, nInit: number | 'auto', tasks: readonly CellTask[]): number {
-  return tasks.reduce((sum, { nComponents, covarianceType, grow }) => {
+  return tasks.reduce((sum, { nComponents, covarianceType, neighbours }) => {
     const rows = Math.min(data.nSamples, searchRowCount(nComponents, data.nFeatures));
     const plan = searchPlan(rows, data.nFeatures, nComponents, covarianceType, nInit);
     const perIteration = rows * stepCostPerRow(data.nFeatures, nComponents, covarianceType);
-    const steps = grow === undefined ? plannedSteps(plan) : growthSteps(plan, nComponents);
+    const steps = neighbours === undefined ? plannedSteps(plan) : neighbourSteps(plan, nComponents);
     return sum + steps * perIteration;
   }, 0);
 }

@@ -58,8 +58,8 @@ export function terminalProgress(io: CommandIo, label: string, quiet: boolean): 
 }
 
 /**
- * "searching model 3/10 · K=5 full: start 120/300", "growing 12/19 · K=5 full from
- * K=4" (a sweep's second stage, select-model.ts), or "refining on all rows 2/30 · K=5 full ·
+ * "searching model 3/10 · K=5 full: start 120/300", "improving 12/19 · K=5 full
+ * from K=4 and K=6" (a sweep's second stage, select-model.ts), or "refining on all rows 2/30 · K=5 full ·
  * iteration 14 · ℓ −1.2345678e+7".
  */
 export function describeSweep(progress: SweepProgress): string {
@@ -69,8 +69,8 @@ export function describeSweep(progress: SweepProgress): string {
   if (progress.phase === 'search') {
     const counted = `${Math.min(done + 1, total)}/${total}`;
     const { task } = progress;
-    if (task?.grow !== undefined) {
-      return `growing ${counted} · ${model(task)} from K=${task.nComponents - 1}`;
+    if (task?.neighbours !== undefined) {
+      return `improving ${counted} · ${model(task)} from K=${task.nComponents - 1} and K=${task.nComponents + 1}`;
     }
     if (task === undefined) return `searching model ${counted}`;
     if (progress.starts === undefined) return `searching model ${counted} · ${model(task)}`;

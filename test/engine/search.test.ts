@@ -23,13 +23,14 @@ import {
 } from '../../src/engine/em.js';
 import { estimateGaussianParameters } from '../../src/engine/m-step.js';
 import { Random } from '../../src/engine/random.js';
-import { fitMixture, growCell, type CellSearch } from '../../src/engine/search.js';
+import { fitMixture, fromNeighbours, type CellSearch } from '../../src/engine/search.js';
 import { sweepModels } from '../../src/engine/select-model.js';
 import { searchPlan } from '../../src/engine/search-plan.js';
 import {
   grownStarts,
   regrowStarts,
   reseedStarts,
+  shrunkStarts,
   splitMergeStarts,
 } from '../../src/engine/split-merge.js';
 import { SKLEARN_TYPES, type CovarianceType, type DataMatrix } from '../../src/engine/types.js';
@@ -332,7 +333,7 @@ describe('regrow moves', () => {
   });
 });
 
-describe('growing a model from the one with a component fewer', () => {
+describe('a model carried on from its neighbours, K − 1 and K + 1', () => {
   // three blobs; full K = 3 stuck with blob 1 split in two and blobs 2 and 3 shared,
   // K = 2 at blob 1 against blobs 2 + 3
   const rows = threeBlobs();
@@ -353,6 +354,11 @@ describe('growing a model from the one with a component fewer', () => {
     labelledMemberships(n, 2, (i) => (i < 100 ? 0 : 1)),
     2,
   );
+  // K = 4 with blob 1 split in two, as in `stuck`, and blobs 2 and 3 apart
+  const four = converge(
+    labelledMemberships(n, 4, (i) => (i < 100 ? (rows[i][1] < 0 ? 0 : 1) : i < 200 ? 2 : 3)),
+    4,
+  );
   const searchOf = (run: StartRun): CellSearch => ({
     solutions: [run],
     starts: [],
@@ -371,28 +377,40 @@ describe('growing a model from the one with a component fewer', () => {
     }
   });
 
-  it('lifts a stuck search to the optimum K − 1 components leave room for', () => {
+  it('grown from K − 1: lifts a stuck search to the optimum K − 1 components leave room for', () => {
     const target = blobs.trajectory.at(-1)!;
     expect(target).toBeGreaterThan(stuck.trajectory.at(-1)! + 10);
-    const grown = growCell(data, s, searchOf(stuck), two.parameters!);
+    const grown = fromNeighbours(data, s, searchOf(stuck), { smaller: two.parameters! });
     assertClose(grown.solutions[0].trajectory.at(-1)!, target, 1e-8, 'the grown solution');
     expect(grown.moves).toBeGreaterThanOrEqual(1);
     // the stuck solution is kept behind it, as a distinct solution
-    expect(grown.solutions.map((r) => r.trajectory.at(-1))).toContain(stuck.trajectory.at(-1));
+    expect(grown.solutions.map((r: StartRun) => r.trajectory.at(-1))).toContain(
+      stuck.trajectory.at(-1),
+    );
   });
 
-  it('leaves a search alone that growing cannot improve, and rescues one that failed', () => {
+  it('shrunk from K + 1: every pair merged, and the stuck search lifted to the optimum', () => {
+    const starts = shrunkStarts(data, four.parameters!);
+    expect(starts).toHaveLength(6);
+    for (const resp of starts) expect(resp.length).toBe(n * 3);
+    const shrunk = fromNeighbours(data, s, searchOf(stuck), { larger: four.parameters! });
+    assertClose(shrunk.solutions[0].trajectory.at(-1)!, blobs.trajectory.at(-1)!, 1e-8, 'shrunk');
+  });
+
+  it('leaves a search alone that its neighbours cannot improve, and rescues one that failed', () => {
     const optimal = searchOf(blobs);
-    expect(growCell(data, s, optimal, two.parameters!)).toBe(optimal);
+    expect(
+      fromNeighbours(data, s, optimal, { smaller: two.parameters!, larger: four.parameters! }),
+    ).toBe(optimal);
     const failed: CellSearch = { solutions: [], starts: [], moves: 0, failure: 'collapsed' };
-    const rescued = growCell(data, s, failed, two.parameters!);
+    const rescued = fromNeighbours(data, s, failed, { smaller: two.parameters! });
     expect(rescued.failure).toBeUndefined();
     assertClose(rescued.solutions[0].trajectory.at(-1)!, blobs.trajectory.at(-1)!, 1e-8, 'rescued');
   });
 
   it('is planned for K ≥ 2, and not under --n-init 0', () => {
     const grows = (K: number, nInit: number | 'auto' = 'auto') =>
-      searchPlan(300, 2, K, 'tied', nInit).growsFromSmaller;
+      searchPlan(300, 2, K, 'tied', nInit).fromNeighbours;
     expect([grows(1), grows(2), grows(8), grows(4, 0), grows(4, 20)]).toEqual([
       false,
       true,

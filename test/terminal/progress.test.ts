@@ -84,9 +84,9 @@ describe('terminalProgress', () => {
         phase: 'search',
         done: 10,
         total: 12,
-        task: { ...task, grow: { search, smaller } },
+        task: { ...task, neighbours: { search, smaller } },
       }),
-    ).toBe('growing 11/12 · K=5 full from K=4');
+    ).toBe('improving 11/12 · K=5 full from K=4 and K=6');
     expect(
       describeSweep({
         phase: 'refine',
