@@ -53,7 +53,7 @@ export interface CellSearch {
   /** Distinct non-degenerate converged solutions, best first (at most KEPT_SOLUTIONS). */
   readonly solutions: StartRun[];
   readonly starts: StartOutcome[];
-  /** Moves (split-and-merge, reseed or regrow) that improved the best solution. */
+  /** Moves (split-and-merge, reseed, regrow, or from K − 1 or K + 1) that improved the best solution. */
   readonly moves: number;
   /** Why there is no solution (every start failed or was degenerate). */
   readonly failure: string | undefined;

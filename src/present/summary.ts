@@ -171,7 +171,7 @@ function preamble(summary: FitSummary): string[] {
   const moves =
     summary.splitMergeMoves === 0
       ? ''
-      : `, then ${summary.splitMergeMoves} move${summary.splitMergeMoves === 1 ? '' : 's'} (split-and-merge, reseed or regrow)`;
+      : `, then ${summary.splitMergeMoves} move${summary.splitMergeMoves === 1 ? '' : 's'} (split-and-merge, reseed, regrow, or from K − 1 or K + 1)`;
   lines.push(
     `EM ${status} in ${summary.iterations} iterations (best of ${summary.nInit} starts${moves})`,
   );

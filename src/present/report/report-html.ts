@@ -308,7 +308,10 @@ function numbersSection(input: ReportInput): string {
       `${summary.converged ? 'converged' : 'did NOT converge'} in ${summary.iterations} iterations`,
     ],
     ['starts explored', String(summary.nInit)],
-    ['moves kept (split-and-merge, reseed or regrow)', String(summary.splitMergeMoves)],
+    [
+      'moves kept (split-and-merge, reseed, regrow, or from K − 1 or K + 1)',
+      String(summary.splitMergeMoves),
+    ],
     ...settings.entries.map((e): [string, string] => [e.name, e.value]),
     ['gmm version', settings.version],
   ];
