@@ -427,9 +427,9 @@ export interface MixtureFit {
 }
 
 /**
- * Fits one model by its own search (searchCell) on all of `data`, without growing it
- * from K − 1 components (`fit -k K` does both: select-model.ts). Throws NumericError
- * when it fails.
+ * Fits one model by its own search (searchCell) on all of `data`, without carrying it
+ * on from its neighbours K − 1 and K + 1 (`fit -k K` does both: select-model.ts).
+ * Throws NumericError when it fails.
  */
 export function fitMixture(data: DataMatrix, settings: EmSettings): MixtureFit {
   const search = searchCell(data, settings);

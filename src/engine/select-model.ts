@@ -253,15 +253,11 @@ async function searchWithNeighbours(
     nComponents: task.nComponents + by,
     covarianceType: task.covarianceType,
   });
+  const effective = effectiveRows(data);
   const improved = tasks.filter(
     (task) =>
-      searchPlan(
-        effectiveRows(data),
-        data.nFeatures,
-        task.nComponents,
-        task.covarianceType,
-        settings.nInit,
-      ).fromNeighbours,
+      searchPlan(effective, data.nFeatures, task.nComponents, task.covarianceType, settings.nInit)
+        .fromNeighbours,
   );
   const searched = [...tasks];
   for (const task of improved.flatMap((t) => [offset(t, -1), offset(t, 1)])) {

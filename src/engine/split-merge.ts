@@ -108,14 +108,13 @@ export function regrowStarts(
   const { resp, n, K } = from;
   const starts: Float64Array[] = [];
   for (const { i, j } of rankPairs(resp, n, K, data.rowWeights).slice(0, pairLimit)) {
-    const merged = withoutColumn(mergedInto(resp, n, K, i, j), n, K, j);
+    const merged = mergedAway(resp, n, K, i, j);
     const fewer = converge(merged);
     if (fewer !== undefined) starts.push(...grownStarts(data, fewer));
   }
   return starts;
 }
 
-/** `resp` (n×K) without column j: n×(K−1). */
 /**
  * Responsibilities (n×(K+1) each) of K + 1 components grown from the K of `fewer`: each
  * of them in turn split in two along its principal axis, the others kept. Regrow moves
@@ -148,16 +147,18 @@ export function shrunkStarts(data: DataMatrix, larger: MixtureParameters): Float
   const from = movesFrom(data, larger, 1);
   if (from === undefined) return [];
   const { resp, n, K } = from;
-  return rankPairs(resp, n, K, data.rowWeights).map(({ i, j }) =>
-    withoutColumn(mergedInto(resp, n, K, i, j), n, K, j),
-  );
+  return rankPairs(resp, n, K, data.rowWeights).map(({ i, j }) => mergedAway(resp, n, K, i, j));
 }
 
-function withoutColumn(resp: Float64Array, n: number, K: number, j: number): Float64Array {
+/** `resp` (n×K) with column j added into column i and left out: n×(K−1), in one pass. */
+function mergedAway(resp: Float64Array, n: number, K: number, i: number, j: number): Float64Array {
   const out = new Float64Array(n * (K - 1));
   for (let row = 0; row < n; row++) {
     let c = 0;
-    for (let k = 0; k < K; k++) if (k !== j) out[row * (K - 1) + c++] = resp[row * K + k];
+    for (let k = 0; k < K; k++) {
+      if (k === j) continue;
+      out[row * (K - 1) + c++] = resp[row * K + k] + (k === i ? resp[row * K + j] : 0);
+    }
   }
   return out;
 }

@@ -123,6 +123,9 @@ function segmentCells(segment: SegmentSummary): string[] {
 }
 
 /** The lines above the table: what was fitted, how well, and why this K. */
+/** The kinds of move a fit's kept moves (splitMergeMoves) count, as users read them. */
+export const KEPT_MOVE_KINDS = 'split-and-merge, reseed, regrow, or from K − 1 or K + 1';
+
 function preamble(summary: FitSummary): string[] {
   const lines: string[] = [];
   const dropped =
@@ -171,7 +174,7 @@ function preamble(summary: FitSummary): string[] {
   const moves =
     summary.splitMergeMoves === 0
       ? ''
-      : `, then ${summary.splitMergeMoves} move${summary.splitMergeMoves === 1 ? '' : 's'} (split-and-merge, reseed, regrow, or from K − 1 or K + 1)`;
+      : `, then ${summary.splitMergeMoves} move${summary.splitMergeMoves === 1 ? '' : 's'} (${KEPT_MOVE_KINDS})`;
   lines.push(
     `EM ${status} in ${summary.iterations} iterations (best of ${summary.nInit} starts${moves})`,
   );

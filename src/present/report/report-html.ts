@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { visibleText } from '../../io/visible-text.js';
 import { criterionPlotSpec } from '../criterion-plot-spec.js';
-import type { ProfileCell } from '../summary.js';
+import { KEPT_MOVE_KINDS, type ProfileCell } from '../summary.js';
 import {
   formatCount,
   formatCriterion,
@@ -308,10 +308,7 @@ function numbersSection(input: ReportInput): string {
       `${summary.converged ? 'converged' : 'did NOT converge'} in ${summary.iterations} iterations`,
     ],
     ['starts explored', String(summary.nInit)],
-    [
-      'moves kept (split-and-merge, reseed, regrow, or from K − 1 or K + 1)',
-      String(summary.splitMergeMoves),
-    ],
+    [`moves kept (${KEPT_MOVE_KINDS})`, String(summary.splitMergeMoves)],
     ...settings.entries.map((e): [string, string] => [e.name, e.value]),
     ['gmm version', settings.version],
   ];
